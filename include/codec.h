@@ -1,0 +1,54 @@
+/* codec: the only module that knows image file formats.
+ *
+ * It decodes from memory and encodes to memory; reading and writing files
+ * is fileio's job. All functions are safe to call from worker threads once
+ * codec_init() has run on the main thread. */
+#ifndef NOISEAUG_CODEC_H
+#define NOISEAUG_CODEC_H
+
+#include <stddef.h>
+
+#include "image.h"
+
+typedef enum {
+    CODEC_JPEG,
+    CODEC_PNG,
+    CODEC_BMP,
+    CODEC_TGA,
+} codec_format_t;
+
+/* A growable byte buffer for encoded output. */
+typedef struct {
+    unsigned char *data;
+    size_t len;
+    size_t cap;
+    int oom;  /* set when a write could not grow the buffer */
+} codec_buffer_t;
+
+/* Sets process-wide codec settings; call once before any worker starts. */
+void codec_init(void);
+
+/* Names the libraries behind the codec, for --version. */
+const char *codec_describe(void);
+
+/* True when ext (without the dot, any case) is a format the tool reads. */
+int codec_can_read_ext(const char *ext);
+
+/* The format an input with this extension is written in: its own where the
+ * encoder supports it, PNG otherwise. Returns -1 for a format it can't read. */
+int codec_output_format(const char *ext);
+
+/* Decodes an encoded image held in memory. On failure returns -1 and puts
+ * the reason, in words, in err. */
+int codec_decode(const unsigned char *data, size_t len, image_t *out,
+                 char *err, size_t errlen);
+
+/* Encodes img into out (which starts empty); quality applies to JPEG.
+ * Returns 0, or -1 with the reason in err. */
+int codec_encode(const image_t *img, codec_format_t format, int quality,
+                 codec_buffer_t *out, char *err, size_t errlen);
+
+/* Frees an encode buffer and leaves it empty. */
+void codec_buffer_free(codec_buffer_t *buf);
+
+#endif

@@ -1,0 +1,29 @@
+/* fileio: whole-file reads and atomic writes. */
+#ifndef NOISEAUG_FILEIO_H
+#define NOISEAUG_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads a regular file into a fresh malloc'd buffer. Returns 0, or -1 with
+ * the reason in err. */
+int fileio_read_all(const char *path, unsigned char **data, size_t *len,
+                    char *err, size_t errlen);
+
+/* Writes data to dir/name atomically: a hidden temporary file in dir is
+ * written, flushed and renamed into place, so readers see either nothing or
+ * the whole file. The file gets permissions `mode`. On failure the
+ * temporary file is removed and -1 returned with the reason in err. */
+int fileio_write_atomic(const char *dir, const char *name,
+                        const unsigned char *data, size_t len, mode_t mode,
+                        char *err, size_t errlen);
+
+/* Joins dir and name with one slash between them, into a malloc'd string;
+ * NULL when memory is short. */
+char *fileio_join(const char *dir, const char *name);
+
+/* Creates dir and its missing parents, like mkdir -p. Returns 0, or -1 with
+ * errno set. */
+int fileio_mkdir_p(const char *dir);
+
+#endif

@@ -1,0 +1,34 @@
+/* image: an owned, interleaved raster of 8- or 16-bit samples. */
+#ifndef NOISEAUG_IMAGE_H
+#define NOISEAUG_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A decoded image. Samples are interleaved; with 2 or 4 channels the last
+ * one is alpha. 16-bit samples are stored as native uint16_t. */
+typedef struct {
+    int width;
+    int height;
+    int channels;    /* 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA */
+    int bits;        /* 8 or 16 */
+    void *pixels;    /* width*height*channels samples */
+} image_t;
+
+/* Allocates zeroed pixels for the given shape; returns 0, or -1 when the size
+ * overflows or memory is short. */
+int image_alloc(image_t *img, int width, int height, int channels, int bits);
+
+/* Frees the pixels and leaves an empty image; safe on an empty image. */
+void image_free(image_t *img);
+
+/* Number of samples (width*height*channels); the shape was checked on alloc. */
+size_t image_sample_count(const image_t *img);
+
+/* Number of colour channels: alpha, when present, is excluded. */
+int image_colour_channels(const image_t *img);
+
+/* Largest sample value: 255 or 65535. */
+uint32_t image_max_value(const image_t *img);
+
+#endif

@@ -1,0 +1,36 @@
+/* rng: a small, seedable, splittable generator (xoshiro256**).
+ *
+ * Every image owns a stream keyed by (seed, relative name, copy index), so
+ * results never depend on which thread ran a job or in what order. */
+#ifndef NOISEAUG_RNG_H
+#define NOISEAUG_RNG_H
+
+#include <stdint.h>
+
+typedef struct {
+    uint64_t s[4];
+} rng_t;
+
+/* Hashes (seed, name, copy) into a 64-bit key; equal inputs, equal keys. */
+uint64_t rng_key(uint64_t seed, const char *name, uint32_t copy);
+
+/* Seeds a stream from a 64-bit key; distinct keys give unrelated streams. */
+void rng_seed(rng_t *r, uint64_t key);
+
+/* Next 64 uniformly distributed bits. */
+uint64_t rng_next(rng_t *r);
+
+/* Uniform integer in [0, n) without modulo bias; n must be > 0. */
+uint64_t rng_below(rng_t *r, uint64_t n);
+
+/* Uniform double in [0, 1) with 53 random bits. */
+double rng_unit(rng_t *r);
+
+/* Standard normal deviate, N(0, 1). */
+double rng_normal(rng_t *r);
+
+/* Number of failures before the next success in Bernoulli(p) trials,
+ * 0 < p < 1: a geometric gap, so sparse selection costs one draw per hit. */
+uint64_t rng_geometric_gap(rng_t *r, double log1m_p);
+
+#endif

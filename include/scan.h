@@ -1,0 +1,39 @@
+/* scan: finds the input images in a directory and sorts them. */
+#ifndef NOISEAUG_SCAN_H
+#define NOISEAUG_SCAN_H
+
+#include <stddef.h>
+
+/* An entry that looked like an image but cannot be one (a directory named
+ * x.jpg, a dangling symlink, ...). */
+typedef struct {
+    char *name;
+    char *reason;
+} scan_reject_t;
+
+typedef struct {
+    char **names;            /* image file names relative to the directory */
+    size_t count;
+    size_t skipped;          /* non-hidden files that are not images */
+    scan_reject_t *rejects;  /* image-named entries that are not files */
+    size_t reject_count;
+} scan_list_t;
+
+/* Lists the regular files (or symlinks to them) directly in dir whose
+ * extension is readable, skipping hidden names, sorted by name in byte
+ * order. Returns 0, or -1 with errno set when dir cannot be read. */
+int scan_dir(const char *dir, scan_list_t *list);
+
+/* Frees what scan_dir allocated. */
+void scan_free(scan_list_t *list);
+
+/* The extension of name after its last dot, or "" when there is none. */
+const char *scan_ext(const char *name);
+
+/* Sorts names in byte order (strcmp), as scan_dir does. */
+void scan_sort(char **names, size_t count);
+
+/* Index of name in a sorted array of names, or -1 when absent. */
+long scan_find(char *const *names, size_t count, const char *name);
+
+#endif

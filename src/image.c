@@ -1,0 +1,49 @@
+/* image: allocation and shape helpers shared by codec and noise. */
+#include "image.h"
+
+#include <stdlib.h>
+
+int image_alloc(image_t *img, int width, int height, int channels, int bits)
+{
+    img->pixels = NULL;
+    if (width <= 0 || height <= 0 || channels < 1 || channels > 4 ||
+        (bits != 8 && bits != 16))
+        return -1;
+    size_t bytes_per_sample = (size_t)bits / 8;
+    size_t w = (size_t)width, h = (size_t)height, c = (size_t)channels;
+    /* Overflow check on w*h*c*bytes before allocating. */
+    if (w > SIZE_MAX / h || w * h > SIZE_MAX / c ||
+        w * h * c > SIZE_MAX / bytes_per_sample)
+        return -1;
+    void *p = calloc(w * h * c, bytes_per_sample);
+    if (p == NULL)
+        return -1;
+    img->width = width;
+    img->height = height;
+    img->channels = channels;
+    img->bits = bits;
+    img->pixels = p;
+    return 0;
+}
+
+void image_free(image_t *img)
+{
+    free(img->pixels);
+    img->pixels = NULL;
+    img->width = img->height = img->channels = 0;
+}
+
+size_t image_sample_count(const image_t *img)
+{
+    return (size_t)img->width * (size_t)img->height * (size_t)img->channels;
+}
+
+int image_colour_channels(const image_t *img)
+{
+    return img->channels - (img->channels % 2 == 0 ? 1 : 0);
+}
+
+uint32_t image_max_value(const image_t *img)
+{
+    return img->bits == 16 ? 65535u : 255u;
+}

@@ -1,0 +1,145 @@
+/* scan: directory listing, filtering and byte-order sorting.
+ *
+ * readdir order is arbitrary, so the list is always sorted: the order of
+ * the output lines and each image's random stream must not depend on it. */
+#define _GNU_SOURCE
+#include "scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "codec.h"
+
+const char *scan_ext(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot != NULL && dot != name ? dot + 1 : "";
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int compare_rejects(const void *a, const void *b)
+{
+    return strcmp(((const scan_reject_t *)a)->name,
+                  ((const scan_reject_t *)b)->name);
+}
+
+void scan_sort(char **names, size_t count)
+{
+    qsort(names, count, sizeof *names, compare_names);
+}
+
+long scan_find(char *const *names, size_t count, const char *name)
+{
+    char *const *hit = bsearch(&name, names, count, sizeof *names, compare_names);
+    return hit != NULL ? (long)(hit - names) : -1;
+}
+
+/* Appends to a growable array of elements of size `size`. */
+static int push(void **array, size_t *count, size_t *cap, size_t size,
+                const void *item)
+{
+    if (*count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        void *p = realloc(*array, ncap * size);
+        if (p == NULL)
+            return -1;
+        *array = p;
+        *cap = ncap;
+    }
+    memcpy((char *)*array + *count * size, item, size);
+    (*count)++;
+    return 0;
+}
+
+static const char *why_not_a_file(int dir_fd, const char *name)
+{
+    struct stat st;
+    if (fstatat(dir_fd, name, &st, 0) != 0) {
+        if (errno == ENOENT)
+            return "dangling symbolic link";
+        if (errno == ELOOP)
+            return "symbolic link loop";
+        return strerror(errno);
+    }
+    if (S_ISDIR(st.st_mode))
+        return "is a directory";
+    if (!S_ISREG(st.st_mode))
+        return "not a regular file";
+    return NULL;
+}
+
+int scan_dir(const char *dir, scan_list_t *list)
+{
+    memset(list, 0, sizeof *list);
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    size_t name_cap = 0, reject_cap = 0;
+    struct dirent *e;
+    errno = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (!codec_can_read_ext(scan_ext(e->d_name))) {
+            /* Directories are not files, so they are not counted. */
+            if (e->d_type != DT_DIR)
+                list->skipped++;
+            continue;
+        }
+        const char *why = why_not_a_file(dirfd(d), e->d_name);
+        char *name = strdup(e->d_name);
+        if (name == NULL)
+            goto fail;
+        if (why == NULL) {
+            if (push((void **)&list->names, &list->count, &name_cap,
+                     sizeof *list->names, &name) != 0) {
+                free(name);
+                goto fail;
+            }
+        } else {
+            scan_reject_t r = { name, strdup(why) };
+            if (r.reason == NULL ||
+                push((void **)&list->rejects, &list->reject_count, &reject_cap,
+                     sizeof r, &r) != 0) {
+                free(r.name);
+                free(r.reason);
+                goto fail;
+            }
+        }
+        errno = 0;
+    }
+    if (errno != 0)
+        goto fail;
+    closedir(d);
+    scan_sort(list->names, list->count);
+    qsort(list->rejects, list->reject_count, sizeof *list->rejects,
+          compare_rejects);
+    return 0;
+fail:;
+    int saved = errno ? errno : ENOMEM;
+    closedir(d);
+    scan_free(list);
+    errno = saved;
+    return -1;
+}
+
+void scan_free(scan_list_t *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->names[i]);
+    for (size_t i = 0; i < list->reject_count; i++) {
+        free(list->rejects[i].name);
+        free(list->rejects[i].reason);
+    }
+    free(list->names);
+    free(list->rejects);
+    memset(list, 0, sizeof *list);
+}
