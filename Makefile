@@ -48,6 +48,9 @@ demo: deps
 $(BUILD)/gen_samples: tools/gen_samples.c $(BUILD)/codec.o $(BUILD)/image.o
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ -lm
 
+$(BUILD)/imginfo: tools/imginfo.c $(BUILD)/codec.o $(BUILD)/image.o $(BUILD)/fileio.o
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ -lm
+
 # Regenerates data/ from its generator; the result is committed.
 data: $(BUILD)/gen_samples
 	$(BUILD)/gen_samples data
@@ -63,13 +66,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(BUILD)
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-cli-test: noiseaug $(BUILD)/gen_samples
+cli-test: noiseaug $(BUILD)/gen_samples $(BUILD)/imginfo
 	bats tests/cli
 
 test: deps
-	$(MAKE) noiseaug
-	$(MAKE) unit
-	$(MAKE) cli-test
+	$(MAKE) noiseaug $(UNIT_TESTS) $(BUILD)/gen_samples $(BUILD)/imginfo
+	./tests/run-all $(UNIT_TESTS)
 
 # --- install -------------------------------------------------------------
 install: noiseaug

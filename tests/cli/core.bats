@@ -1,0 +1,187 @@
+#!/usr/bin/env bats
+# End-to-end tests of the core command: noiseaug [OPTIONS] IN_DIR OUT_DIR.
+
+load helpers
+
+@test "help and version exit 0" {
+    run "$NOISEAUG" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"Usage: noiseaug [OPTIONS] IN_DIR OUT_DIR"* ]]
+    [[ "$output" == *"Exit status"* ]]
+    run "$NOISEAUG" -V
+    [ "$status" -eq 0 ]
+    [[ "$output" == "noiseaug "* ]]
+}
+
+@test "usage errors exit 2 with a hint" {
+    for args in "-j 0 a b" "-j abc a b" "-j -1 a b" "-j 1x a b" "--seed x a b" \
+                "--seed 18446744073709551616 a b" "--modes ps,foo a b" \
+                "--modes , a b" "--bogus a b" "-Z a b" "a" "" "a b c" "-j"; do
+        # shellcheck disable=SC2086
+        run_split $args
+        [ "$status" -eq 2 ] || { echo "args '$args' gave $status"; false; }
+        [[ "$err" == "noiseaug: "* ]] || { echo "args '$args': $err"; false; }
+        [[ "$err" == *"Try 'noiseaug --help'." ]] || { echo "args '$args': $err"; false; }
+        [ -z "$out" ]
+    done
+}
+
+@test "a missing input directory exits 2" {
+    run_split "$BATS_TEST_TMPDIR/nope" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 2 ]
+    [[ "$err" == *"nope: cannot read directory: No such file or directory" ]]
+}
+
+@test "data/: one line per image, in sorted order, outputs decode alike" {
+    run_split -j 2 --seed 1 "$DATA" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    local n
+    n=$(ls "$DATA" | wc -l)
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq "$n" ]
+    # Input column is the sorted listing, joined with the path as given.
+    diff <(printf '%s\n' "$out" | sed 's/ --> .*//') \
+         <(LC_ALL=C ls "$DATA" | sed "s|^|$DATA/|")
+    # Output column is OUT_DIR as given plus <stem>_<tag>.<ext>.
+    printf '%s\n' "$out" | sed 's/.* --> //' | while read -r o; do
+        [[ "$o" == "$BATS_TEST_TMPDIR/out/"* ]]
+    done
+    check_outputs_match_inputs
+    [[ "$err" == *"noiseaug: $n written, 0 failed, 0 skipped in "*", seed 1" ]]
+    # Nothing else in OUT_DIR: no temporary files left behind.
+    [ "$(ls -A "$BATS_TEST_TMPDIR/out" | wc -l)" -eq "$n" ]
+}
+
+@test "same seed: -j 1 and -j 4 write identical bytes and stdout" {
+    run_split -j 1 --seed 99 "$DATA" "$BATS_TEST_TMPDIR/o1"
+    [ "$status" -eq 0 ]
+    local out1="$out"
+    run_split -j 4 --seed 99 "$DATA" "$BATS_TEST_TMPDIR/o4"
+    [ "$status" -eq 0 ]
+    [ "${out1//o1/oX}" = "${out//o4/oX}" ]
+    diff -r "$BATS_TEST_TMPDIR/o1" "$BATS_TEST_TMPDIR/o4"
+}
+
+@test "different seeds give different outputs; no seed prints the one used" {
+    run_split --seed 1 "$DATA" "$BATS_TEST_TMPDIR/a"
+    local a="$out"
+    run_split --seed 2 "$DATA" "$BATS_TEST_TMPDIR/b"
+    [ "${a//\/a\//}" != "${out//\/b\//}" ]
+    run_split "$DATA" "$BATS_TEST_TMPDIR/c"
+    [ "$status" -eq 0 ]
+    local seed
+    seed="$(sed -n 's/.*, seed \([0-9]*\)$/\1/p' <<<"$err")"
+    [ -n "$seed" ]
+    # Re-running with the printed seed reproduces the run.
+    local first="$out"
+    run_split --seed "$seed" "$DATA" "$BATS_TEST_TMPDIR/d"
+    [ "${first//\/c\//}" = "${out//\/d\//}" ]
+    diff -r "$BATS_TEST_TMPDIR/c" "$BATS_TEST_TMPDIR/d"
+}
+
+@test "--modes restricts the tags" {
+    run_split --seed 3 --modes ps,mixGauss "$DATA" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    ! grep -vE '_(ps|mixGauss)\.[A-Za-z]+$' <<<"$out"
+    run_split --seed 3 --modes addPic "$DATA" "$BATS_TEST_TMPDIR/out2"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c -- '_add_f_' <<<"$out")" -eq "$(ls "$DATA" | wc -l)" ]
+}
+
+@test "a corrupt file: one error line naming it, exit 1, the rest written" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$DATA"/* "$in"/
+    printf 'this is not a jpeg' >"$in/bad.jpg"
+    # Partners are drawn from the whole set, so use modes without partners
+    # to keep the failure to the corrupt file itself.
+    run_split --seed 5 --modes ps,addGauss,mixGauss "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ "$(grep -c 'bad.jpg' <<<"$err")" -eq 1 ]
+    grep -q "^noiseaug: $in/bad.jpg: cannot decode: " <<<"$err"
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq "$(ls "$DATA" | wc -l)" ]
+    ! grep -q bad <<<"$out"
+    [[ "$err" == *"written, 1 failed, 0 skipped"* ]]
+}
+
+@test "non-image files are skipped and counted; hidden files ignored" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$DATA/f_rgb.png" "$in/"
+    echo hi >"$in/readme.txt"
+    echo hi >"$in/notes.md"
+    cp "$DATA/f_rgb.png" "$in/.hidden.png"
+    run_split --seed 1 "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ]
+    [[ "$err" == *"1 written, 0 failed, 2 skipped"* ]]
+}
+
+@test "OUT_DIR is created with its parents; paths are joined as given" {
+    run_split --seed 1 "$DATA/" "$BATS_TEST_TMPDIR/x/y/z/"
+    [ "$status" -eq 0 ]
+    [ -d "$BATS_TEST_TMPDIR/x/y/z" ]
+    # A trailing slash is not doubled.
+    ! grep -q '//' <<<"$out"
+    grep -q "^$DATA/f_rgb.png --> $BATS_TEST_TMPDIR/x/y/z/f_rgb_" <<<"$out"
+}
+
+@test "in place (OUT_DIR = IN_DIR): inputs are never overwritten" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$DATA"/* "$in"/
+    # An input named like the output f_grey.png would get under ps.
+    cp "$DATA/f_rgb.png" "$in/f_grey_ps.png"
+    local before
+    before="$(cd "$in" && sha256sum -- *)"
+    run_split --seed 1 --modes ps "$in" "$in"
+    (cd "$in" && sha256sum -c --quiet <<<"$before")
+    [ "$status" -eq 1 ]
+    grep -q "f_grey.png: output name f_grey_ps.png is an input file; not overwritten" <<<"$err"
+    # The others were written beside their inputs, and this run's outputs
+    # were not taken as inputs (the scan came first): one line per other
+    # input, no more.
+    [ -f "$in/f_rgb_ps.png" ]
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq "$(ls "$DATA" | wc -l)" ]
+}
+
+@test "outputs keep the input format, others become PNG" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$DATA/f_photo.jpg" "$in/A.JPEG"
+    cp "$DATA/f_tile.tga" "$in/t.tga"
+    cp "$DATA/f_wide.bmp" "$in/w.bmp"
+    # stb reads PNM; a tiny binary PGM becomes PNG.
+    printf 'P5\n2 2\n255\n\x00\x40\x80\xff' >"$in/g.pgm"
+    run_split --seed 1 --modes ps "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    grep -q '/A_ps.JPEG$' <<<"$out"
+    grep -q '/t_ps.tga$' <<<"$out"
+    grep -q '/w_ps.bmp$' <<<"$out"
+    grep -q '/g_ps.png$' <<<"$out"
+    [ "$(head -c 4 "$BATS_TEST_TMPDIR/out/g_ps.png" | od -An -c | tr -d ' ')" = '211PNG' ]
+    [ "$(head -c 2 "$BATS_TEST_TMPDIR/out/A_ps.JPEG" | od -An -tx1 | tr -d ' ')" = 'ffd8' ]
+    check_outputs_match_inputs
+}
+
+@test "corpus: 70 lines in order, all five tags, outputs decode alike" {
+    need_corpus
+    run_split -j 2 --seed 7 "$CORPUS" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq 70 ]
+    diff <(printf '%s\n' "$out" | sed 's/ --> .*//') \
+         <(LC_ALL=C ls "$CORPUS" | sed "s|^|$CORPUS/|")
+    for tag in _ps. _addGauss. _mixGauss. _add_img_ _mix_img_; do
+        grep -q -- "$tag" <<<"$out" || { echo "no $tag"; false; }
+    done
+    check_outputs_match_inputs
+}
+
+@test "corpus: -j 1 and -j 2 write identical bytes" {
+    need_corpus
+    run_split -j 2 --seed 7 "$CORPUS" "$BATS_TEST_TMPDIR/o2"
+    local out2="$out"
+    run_split -j 1 --seed 7 "$CORPUS" "$BATS_TEST_TMPDIR/o1"
+    [ "$status" -eq 0 ]
+    [ "${out2//o2/oX}" = "${out//o1/oX}" ]
+    diff -r "$BATS_TEST_TMPDIR/o1" "$BATS_TEST_TMPDIR/o2"
+}

@@ -1,0 +1,33 @@
+# Shared set-up for the CLI tests: paths to the binaries and the corpus.
+ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+NOISEAUG="$ROOT/noiseaug"
+IMGINFO="$ROOT/build/imginfo"
+DATA="$ROOT/data/images"
+CORPUS="$ROOT/../shared/corpus/photos"
+
+# Skips the test, saying why, when the shared corpus is not there.
+need_corpus() {
+    [ -d "$CORPUS" ] || skip "shared corpus not found at $CORPUS"
+}
+
+# Runs noiseaug with stdout and stderr captured apart, in $out and $err.
+run_split() {
+    local rc=0
+    "$NOISEAUG" "$@" >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
+    status=$rc
+    out="$(cat "$BATS_TEST_TMPDIR/stdout")"
+    err="$(cat "$BATS_TEST_TMPDIR/stderr")"
+}
+
+# Checks that every "IN --> OUT" line of $out names an output that exists
+# and decodes with the input's width, height and channels.
+check_outputs_match_inputs() {
+    while IFS= read -r line; do
+        local in="${line%% --> *}" o="${line##* --> }"
+        [ -f "$o" ] || { echo "missing output $o"; return 1; }
+        local want got
+        want="$("$IMGINFO" "$in" | cut -d' ' -f1-3)"
+        got="$("$IMGINFO" "$o" | cut -d' ' -f1-3)"
+        [ "$want" = "$got" ] || { echo "$in ($want) -> $o ($got)"; return 1; }
+    done <<<"$out"
+}
