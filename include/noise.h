@@ -44,16 +44,22 @@ void noise_colour_stats(const image_t *img, double *mean, double *std);
  * probability amount/2, and otherwise stays. */
 void noise_salt_pepper(image_t *img, rng_t *rng, double amount);
 
-/* out = (1-w)·x + w·g with g ~ N(mean, std) of the image, drawn per sample. */
-void noise_add_gauss(image_t *img, rng_t *rng, double weight);
+/* out = (1-w)·x + w·g with g ~ N(mean, std) of the image, drawn per sample.
+ * Returns 0, or -1 when memory for its table is short (img unchanged). */
+int noise_add_gauss(image_t *img, rng_t *rng, double weight);
 
 /* Each colour sample is, with probability rate, replaced by g ~ N(mean, std). */
 void noise_mix_gauss(image_t *img, rng_t *rng, double rate);
 
-/* out = (1-w)·x + w·p, p the co-located sample of a fitted partner. */
-void noise_add_pic(image_t *img, const image_t *partner, double blend);
+/* The partner of addPic and mixPic may have any size, channels and depth;
+ * it is seen through noise_fit_partner's mapping, without a fitted copy. */
 
-/* Each colour sample is, with probability rate, replaced by the partner's. */
+/* out = (1-w)·x + w·p, p the co-located sample of the fitted partner.
+ * Returns 0, or -1 when memory for a row is short (img is then unchanged). */
+int noise_add_pic(image_t *img, const image_t *partner, double blend);
+
+/* Each colour sample is, with probability rate, replaced by the co-located
+ * sample of the fitted partner. */
 void noise_mix_pic(image_t *img, const image_t *partner, rng_t *rng, double rate);
 
 /* Makes a partner fit for img: nearest-neighbour resize to img's size

@@ -17,17 +17,28 @@ uint64_t rng_key(uint64_t seed, const char *name, uint32_t copy);
 /* Seeds a stream from a 64-bit key; distinct keys give unrelated streams. */
 void rng_seed(rng_t *r, uint64_t key);
 
-/* Next 64 uniformly distributed bits. */
-uint64_t rng_next(rng_t *r);
+/* Next 64 uniformly distributed bits. Inline: the dense noise kernels call
+ * it once per four samples. */
+static inline uint64_t rng_next(rng_t *r)
+{
+    uint64_t *s = r->s;
+    uint64_t x = s[1] * 5;
+    uint64_t result = ((x << 7) | (x >> 57)) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
 
 /* Uniform integer in [0, n) without modulo bias; n must be > 0. */
 uint64_t rng_below(rng_t *r, uint64_t n);
 
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_unit(rng_t *r);
-
-/* Standard normal deviate, N(0, 1). */
-double rng_normal(rng_t *r);
 
 /* Number of failures before the next success in Bernoulli(p) trials,
  * 0 < p < 1: a geometric gap, so sparse selection costs one draw per hit. */

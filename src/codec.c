@@ -1,13 +1,45 @@
-/* codec: stb_image for decoding, stb_image_write for encoding.
+/* codec: every image file format lives here.
  *
- * This is the one file that compiles the stb implementations, so their
- * configuration lives here. Both come from Debian's libstb-dev headers. */
+ * Two builds share this file. The default one decodes and encodes JPEG with
+ * libjpeg-turbo (TurboJPEG API) and compresses PNG with libdeflate, which
+ * are several times faster than stb's coders; everything else goes through
+ * stb_image and stb_image_write. The pure-stb build (make CODEC=stb) uses
+ * stb for everything. This is the one file that compiles the stb
+ * implementations, so their configuration lives here too. */
 #include "codec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#ifdef NOISEAUG_WITH_TURBOJPEG
+#include <turbojpeg.h>
+#endif
+#ifdef NOISEAUG_WITH_LIBDEFLATE
+#include <libdeflate.h>
+
+/* stb_image_write hands its filtered PNG rows to this instead of its own
+ * deflate. The result must come from malloc, as stb frees it with free. */
+static unsigned char *libdeflate_zlib(unsigned char *data, int data_len,
+                                      int *out_len, int level)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+    if (c == NULL)
+        return NULL;
+    size_t bound = libdeflate_zlib_compress_bound(c, (size_t)data_len);
+    unsigned char *out = malloc(bound);
+    size_t n = out ? libdeflate_zlib_compress(c, data, (size_t)data_len, out, bound) : 0;
+    libdeflate_free_compressor(c);
+    if (n == 0 || n > INT32_MAX) {
+        free(out);
+        return NULL;
+    }
+    *out_len = (int)n;
+    return out;
+}
+#define STBIW_ZLIB_COMPRESS libdeflate_zlib
+#endif
 
 /* The stb headers are third-party code; their own warnings are not ours. */
 #pragma GCC diagnostic push
@@ -50,7 +82,12 @@ void codec_init(void)
 
 const char *codec_describe(void)
 {
-    return "stb_image 2.27, stb_image_write 1.16";
+#if defined(NOISEAUG_WITH_TURBOJPEG) && defined(NOISEAUG_WITH_LIBDEFLATE)
+    return "JPEG libjpeg-turbo (TurboJPEG), PNG deflate libdeflate " LIBDEFLATE_VERSION_STRING
+           ", other formats stb_image 2.27 / stb_image_write 1.16";
+#else
+    return "stb_image 2.27 / stb_image_write 1.16 (pure-stb build)";
+#endif
 }
 
 int codec_output_format(const char *ext)
@@ -66,6 +103,99 @@ int codec_can_read_ext(const char *ext)
     return codec_output_format(ext) >= 0;
 }
 
+#ifdef NOISEAUG_WITH_TURBOJPEG
+static int is_jpeg(const unsigned char *data, size_t len)
+{
+    return len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+}
+
+static int turbo_decode(const unsigned char *data, size_t len, image_t *out,
+                        char *err, size_t errlen)
+{
+    tjhandle tj = tjInitDecompress();
+    if (tj == NULL) {
+        snprintf(err, errlen, "cannot decode: %s", tjGetErrorStr2(NULL));
+        return -1;
+    }
+    int w, h, subsamp, colourspace, rc = -1;
+    if (tjDecompressHeader3(tj, data, (unsigned long)len, &w, &h, &subsamp,
+                            &colourspace) != 0) {
+        snprintf(err, errlen, "cannot decode: %s", tjGetErrorStr2(tj));
+        goto out;
+    }
+    if (colourspace == TJCS_CMYK || colourspace == TJCS_YCCK) {
+        snprintf(err, errlen, "unsupported: CMYK JPEG");
+        goto out;
+    }
+    int grey = colourspace == TJCS_GRAY;
+    if (image_alloc(out, w, h, grey ? 1 : 3, 8) != 0) {
+        snprintf(err, errlen, "cannot decode: out of memory for %dx%d", w, h);
+        goto out;
+    }
+    if (tjDecompress2(tj, data, (unsigned long)len, out->pixels, w, 0, h,
+                      grey ? TJPF_GRAY : TJPF_RGB, 0) != 0 &&
+        tjGetErrorCode(tj) == TJERR_FATAL) {
+        /* Warnings (a few corrupt bytes) still give a usable image, as
+         * with stb; only fatal errors fail the file. */
+        snprintf(err, errlen, "cannot decode: %s", tjGetErrorStr2(tj));
+        image_free(out);
+        goto out;
+    }
+    rc = 0;
+out:
+    tjDestroy(tj);
+    return rc;
+}
+
+static int turbo_encode(const image_t *img, int quality, codec_buffer_t *out,
+                        char *err, size_t errlen)
+{
+    /* JPEG has no alpha; 2 and 4 channels are written as grey and RGB. */
+    static const int pixel_format[5] = { 0, TJPF_GRAY, TJPF_GRAY, TJPF_RGB, TJPF_RGBX };
+    const unsigned char *src = img->pixels;
+    unsigned char *grey = NULL;
+    if (img->channels == 2) {
+        size_t n = (size_t)img->width * (size_t)img->height;
+        grey = malloc(n);
+        if (grey == NULL) {
+            snprintf(err, errlen, "cannot encode: out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            grey[i] = src[2 * i];
+        src = grey;
+    }
+    int pf = pixel_format[img->channels];
+    /* 4:4:4 keeps the chroma of single-pixel noise that 4:2:0 would smear,
+     * and matches the stb writer, which also skips subsampling above q90. */
+    int subsamp = pf == TJPF_GRAY ? TJSAMP_GRAY : TJSAMP_444;
+    unsigned long size = tjBufSize(img->width, img->height, subsamp);
+    int rc = -1;
+    tjhandle tj = tjInitCompress();
+    out->data = malloc(size);
+    if (tj == NULL || out->data == NULL) {
+        snprintf(err, errlen, "cannot encode: out of memory");
+        goto out;
+    }
+    out->cap = size;
+    unsigned char *dst = out->data;
+    if (tjCompress2(tj, src, img->width, 0, img->height, pf, &dst, &size,
+                    subsamp, quality, TJFLAG_NOREALLOC) != 0) {
+        snprintf(err, errlen, "cannot encode: %s", tjGetErrorStr2(tj));
+        goto out;
+    }
+    out->len = size;
+    rc = 0;
+out:
+    if (rc != 0)
+        codec_buffer_free(out);
+    if (tj != NULL)
+        tjDestroy(tj);
+    free(grey);
+    return rc;
+}
+#endif
+
 int codec_decode(const unsigned char *data, size_t len, image_t *out,
                  char *err, size_t errlen)
 {
@@ -77,6 +207,10 @@ int codec_decode(const unsigned char *data, size_t len, image_t *out,
         snprintf(err, errlen, "cannot decode: file larger than 2 GiB");
         return -1;
     }
+#ifdef NOISEAUG_WITH_TURBOJPEG
+    if (is_jpeg(data, len))
+        return turbo_decode(data, len, out, err, errlen);
+#endif
     int w, h, n;
     unsigned char *pixels = stbi_load_from_memory(data, (int)len, &w, &h, &n, 0);
     if (pixels == NULL) {
@@ -124,6 +258,9 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
     int w = img->width, h = img->height, c = img->channels, ok = 0;
     switch (format) {
     case CODEC_JPEG:
+#ifdef NOISEAUG_WITH_TURBOJPEG
+        return turbo_encode(img, quality, out, err, errlen);
+#endif
         ok = stbi_write_jpg_to_func(buffer_append, out, w, h, c, img->pixels, quality);
         break;
     case CODEC_PNG:

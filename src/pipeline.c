@@ -73,45 +73,33 @@ static int load_image(const char *dir, const char *name, image_t *img,
     return rc;
 }
 
-/* Loads the partner and fits it to img: its size, channels and depth. */
-static int load_partner(const pipeline_config_t *cfg, const char *name,
-                        const image_t *img, image_t *fitted,
-                        char *err, size_t errlen)
-{
-    image_t raw = { 0 };
-    char why[ERR_LEN / 2];
-    if (load_image(cfg->in_dir, name, &raw, why, sizeof why) != 0) {
-        snprintf(err, errlen, "partner %s: %s", name, why);
-        return -1;
-    }
-    int rc = noise_fit_partner(&raw, img, fitted);
-    image_free(&raw);
-    if (rc != 0)
-        snprintf(err, errlen, "out of memory fitting partner %s", name);
-    return rc;
-}
-
+/* Applies the planned mode; pic modes decode their partner here, once. */
 static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img)
 {
     plan_t *plan = &job->plan;
     const noise_params_t *p = &cfg->params;
     image_t partner = { 0 };
-    if (noise_mode_needs_partner(plan->mode) &&
-        load_partner(cfg, cfg->names[plan->partner], img, &partner,
-                     job->err, sizeof job->err) != 0)
-        return -1;
+    if (noise_mode_needs_partner(plan->mode)) {
+        const char *name = cfg->names[plan->partner];
+        char why[ERR_LEN / 2];
+        if (load_image(cfg->in_dir, name, &partner, why, sizeof why) != 0) {
+            snprintf(job->err, sizeof job->err, "partner %s: %s", name, why);
+            return -1;
+        }
+    }
+    int rc = 0;
     switch (plan->mode) {
     case NOISE_PS:
         noise_salt_pepper(img, &plan->rng, p->ps_amount);
         break;
     case NOISE_ADD_GAUSS:
-        noise_add_gauss(img, &plan->rng, p->gauss_weight);
+        rc = noise_add_gauss(img, &plan->rng, p->gauss_weight);
         break;
     case NOISE_MIX_GAUSS:
         noise_mix_gauss(img, &plan->rng, p->mix_rate);
         break;
     case NOISE_ADD_PIC:
-        noise_add_pic(img, &partner, p->blend);
+        rc = noise_add_pic(img, &partner, p->blend);
         break;
     case NOISE_MIX_PIC:
         noise_mix_pic(img, &partner, &plan->rng, p->mix_rate);
@@ -120,7 +108,10 @@ static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img)
         break;
     }
     image_free(&partner);
-    return 0;
+    if (rc != 0)
+        snprintf(job->err, sizeof job->err, "out of memory applying %s",
+                 noise_mode_name(plan->mode));
+    return rc;
 }
 
 /* Runs on a pool thread: everything heavy, nothing shared, no printing. */

@@ -18,11 +18,6 @@ static uint64_t splitmix64(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
 uint64_t rng_key(uint64_t seed, const char *name, uint32_t copy)
 {
     /* FNV-1a over the name, started from the seed, then two splitmix rounds
@@ -47,20 +42,6 @@ void rng_seed(rng_t *r, uint64_t key)
         r->s[0] = 1;
 }
 
-uint64_t rng_next(rng_t *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
 uint64_t rng_below(rng_t *r, uint64_t n)
 {
     /* Lemire's multiply-and-reject: unbiased, rarely loops. */
@@ -79,19 +60,6 @@ uint64_t rng_below(rng_t *r, uint64_t n)
 double rng_unit(rng_t *r)
 {
     return (double)(rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-double rng_normal(rng_t *r)
-{
-    /* Marsaglia's polar method; the second deviate is dropped so that the
-     * stream position depends only on the number of calls. */
-    for (;;) {
-        double u = 2.0 * rng_unit(r) - 1.0;
-        double v = 2.0 * rng_unit(r) - 1.0;
-        double s = u * u + v * v;
-        if (s > 0.0 && s < 1.0)
-            return u * sqrt(-2.0 * log(s) / s);
-    }
 }
 
 uint64_t rng_geometric_gap(rng_t *r, double log1m_p)

@@ -1,7 +1,7 @@
 # Shared set-up for the CLI tests: paths to the binaries and the corpus.
 ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
-NOISEAUG="$ROOT/noiseaug"
-IMGINFO="$ROOT/build/imginfo"
+NOISEAUG="${NOISEAUG:-$ROOT/noiseaug}"
+IMGINFO="${IMGINFO:-$ROOT/build/turbo/imginfo}"
 DATA="$ROOT/data/images"
 CORPUS="$ROOT/../shared/corpus/photos"
 

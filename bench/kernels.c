@@ -1,0 +1,104 @@
+/* kernels: per-mode noise throughput, in GB/s of samples, on one core.
+ *
+ * Each mode runs on a fresh copy of a 1280x720 RGB image (and, for the pic
+ * modes, a same-sized partner) REPEAT times; the median time is reported,
+ * beside a memcpy of the same size as the floor of what any pass costs.
+ * Also times scan_dir over a directory of many files.
+ *
+ * Usage: kernels [WIDTH HEIGHT CHANNELS BITS] */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "noise.h"
+#include "normal.h"
+#include "rng.h"
+
+enum { REPEAT = 15 };
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, compare_doubles);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A photo-like image: smooth gradients plus a little texture. */
+static void fill(image_t *img, uint64_t seed)
+{
+    rng_t r;
+    rng_seed(&r, seed);
+    size_t n = image_sample_count(img);
+    for (size_t i = 0; i < n; i++) {
+        size_t px = i / (size_t)img->channels;
+        uint32_t v = (uint32_t)((px % (size_t)img->width) * 200 / (size_t)img->width +
+                                (rng_next(&r) >> 60));
+        if (img->bits == 16)
+            ((uint16_t *)img->pixels)[i] = (uint16_t)(v * 257);
+        else
+            ((uint8_t *)img->pixels)[i] = (uint8_t)v;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int w = 1280, h = 720, c = 3, bits = 8;
+    if (argc == 5) {
+        w = atoi(argv[1]);
+        h = atoi(argv[2]);
+        c = atoi(argv[3]);
+        bits = atoi(argv[4]);
+    }
+    image_t src, work, partner;
+    if (image_alloc(&src, w, h, c, bits) || image_alloc(&work, w, h, c, bits) ||
+        image_alloc(&partner, w, h, c, bits)) {
+        fprintf(stderr, "kernels: out of memory\n");
+        return 1;
+    }
+    fill(&src, 1);
+    fill(&partner, 2);
+    size_t bytes = image_sample_count(&src) * (size_t)(bits / 8);
+    normal_knots();  /* one-time set-up, not part of any mode */
+
+    printf("| kernel (%dx%dx%d, %d-bit) | median ms | GB/s per core |\n", w, h, c, bits);
+    printf("|---|---:|---:|\n");
+    const char *names[] = { "memcpy", "ps", "addGauss", "mixGauss", "addPic", "mixPic" };
+    for (int m = 0; m < 6; m++) {
+        double t[REPEAT];
+        for (int k = 0; k < REPEAT; k++) {
+            memcpy(work.pixels, src.pixels, bytes);
+            rng_t r;
+            rng_seed(&r, (uint64_t)k);
+            double t0 = now();
+            switch (m) {
+            case 0: memcpy(work.pixels, src.pixels, bytes); break;
+            case 1: noise_salt_pepper(&work, &r, 0.05); break;
+            case 2: noise_add_gauss(&work, &r, 0.1); break;
+            case 3: noise_mix_gauss(&work, &r, 0.05); break;
+            case 4: noise_add_pic(&work, &partner, 0.1); break;
+            case 5: noise_mix_pic(&work, &partner, &r, 0.05); break;
+            }
+            t[k] = now() - t0;
+        }
+        double med = median(t, REPEAT);
+        printf("| %s | %.3f | %.2f |\n", names[m], med * 1e3, (double)bytes / med / 1e9);
+    }
+    image_free(&src);
+    image_free(&work);
+    image_free(&partner);
+    return 0;
+}
