@@ -16,6 +16,7 @@ typedef struct {
     int seed_given;
     plan_modes_t modes;
     noise_params_t params;
+    int stats;              /* --stats: print per-stage times */
     const char *in_dir;
     const char *out_dir;
 } cli_config_t;

@@ -14,7 +14,9 @@ typedef enum {
     NOISE_MIX_GAUSS,  /* replace a fraction of samples by Gaussian draws */
     NOISE_ADD_PIC,    /* blend with a partner image */
     NOISE_MIX_PIC,    /* replace a fraction of samples by partner samples */
-    NOISE_MODE_COUNT
+    NOISE_MODE_COUNT,
+    /* Diagnostic: decode and re-encode without noise (the codec floor). */
+    NOISE_NONE = NOISE_MODE_COUNT
 } noise_mode_t;
 
 /* Strengths of the five functions; see NOISE_PARAMS_DEFAULT. */
@@ -28,7 +30,8 @@ typedef struct {
 /* The strengths of the competition script this tool replaces. */
 #define NOISE_PARAMS_DEFAULT { 0.05, 0.1, 0.05, 0.1 }
 
-/* The mode's name as used on the command line ("ps", "addGauss", ...). */
+/* The mode's name as used on the command line ("ps", "addGauss", ...,
+ * "none"). */
 const char *noise_mode_name(noise_mode_t mode);
 
 /* Parses a mode name; returns -1 when it is not one of the five. */

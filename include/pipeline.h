@@ -24,9 +24,20 @@ typedef struct {
     mode_t file_mode;          /* permissions of the files written */
 } pipeline_config_t;
 
+/* Where a job's time goes; partner decodes count as decode. */
+typedef enum {
+    STAGE_READ,
+    STAGE_DECODE,
+    STAGE_NOISE,
+    STAGE_ENCODE,
+    STAGE_WRITE,
+    STAGE_COUNT
+} pipeline_stage_t;
+
 typedef struct {
     size_t written;
     size_t failed;
+    double stage_seconds[STAGE_COUNT];  /* summed over jobs (thread time) */
 } pipeline_stats_t;
 
 /* Processes every input and prints its line or its error, in input order.

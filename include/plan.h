@@ -12,7 +12,8 @@
 #include "noise.h"
 #include "rng.h"
 
-/* Relative weights of the modes; 0 leaves a mode out. */
+/* Relative weights of the modes; 0 leaves a mode out, and all 0 means no
+ * noise at all (mode NOISE_NONE, tag "none"). */
 typedef struct {
     double weight[NOISE_MODE_COUNT];
 } plan_modes_t;

@@ -28,6 +28,9 @@ typedef struct {
     uint64_t seed;
 } report_summary_t;
 
+/* Prints "noiseaug: stats: name seconds, ..." on stderr. */
+void report_stats(const char *const *names, const double *seconds, int count);
+
 /* Prints the one-line summary on stderr. */
 void report_summary(const report_summary_t *s);
 

@@ -34,7 +34,10 @@ static const char usage_text[] =
     "  -s, --seed N      64-bit seed; the same seed writes the same bytes\n"
     "                    (default: random, printed in the summary)\n"
     "  -m, --modes LIST  comma-separated subset of\n"
-    "                    ps,addGauss,mixGauss,addPic,mixPic (default: all)\n"
+    "                    ps,addGauss,mixGauss,addPic,mixPic (default: all);\n"
+    "                    'none' re-encodes without noise (a benchmark floor)\n"
+    "      --stats       print time per stage (read, decode, noise, encode,\n"
+    "                    write), summed over jobs, on stderr\n"
     "  -h, --help        show this help and exit\n"
     "  -V, --version     show the version and exit\n"
     "\n"
@@ -64,13 +67,16 @@ static int parse_u64(const char *s, uint64_t *out)
 static int parse_modes(const char *list, plan_modes_t *modes)
 {
     memset(modes, 0, sizeof *modes);
+    if (strcmp(list, "none") == 0)
+        return 0;  /* all weights 0: the no-noise diagnostic */
     const char *p = list;
     for (;;) {
         size_t len = strcspn(p, ",");
         int m = noise_mode_parse(p, len);
         if (m < 0) {
             report_usage_error("unknown mode '%.*s' in --modes (expected "
-                               "ps, addGauss, mixGauss, addPic or mixPic)",
+                               "ps, addGauss, mixGauss, addPic or mixPic, "
+                               "or 'none' alone)",
                                (int)len, p);
             return -1;
         }
@@ -80,6 +86,9 @@ static int parse_modes(const char *list, plan_modes_t *modes)
         p += len + 1;
     }
 }
+
+/* Long options without a short form. */
+enum { OPT_STATS = 256 };
 
 static unsigned online_cpus(void)
 {
@@ -97,6 +106,7 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         { "modes", required_argument, NULL, 'm' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
+        { "stats", no_argument, NULL, OPT_STATS },
         { NULL, 0, NULL, 0 },
     };
     const noise_params_t defaults = NOISE_PARAMS_DEFAULT;
@@ -130,6 +140,9 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         case 'm':
             if (parse_modes(optarg, &cfg->modes) != 0)
                 return CLI_EXIT_USAGE;
+            break;
+        case OPT_STATS:
+            cfg->stats = 1;
             break;
         case 'h':
             fputs(usage_text, stdout);

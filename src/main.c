@@ -111,6 +111,12 @@ int main(int argc, char **argv)
         .seconds = (double)(uv_hrtime() - start) / 1e9,
         .seed = cli.seed,
     };
+    if (cli.stats) {
+        static const char *const stage_names[STAGE_COUNT] = {
+            "read", "decode", "noise", "encode", "write",
+        };
+        report_stats(stage_names, stats.stage_seconds, STAGE_COUNT);
+    }
     report_summary(&summary);
     int stdout_failed = fflush(stdout) != 0 || ferror(stdout);
     scan_free(&list);

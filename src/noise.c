@@ -41,6 +41,8 @@ static const char *const mode_names[NOISE_MODE_COUNT] = {
 
 const char *noise_mode_name(noise_mode_t mode)
 {
+    if (mode == NOISE_NONE)
+        return "none";
     return (unsigned)mode < NOISE_MODE_COUNT ? mode_names[mode] : "?";
 }
 

@@ -42,6 +42,7 @@ typedef struct {
     plan_t plan;
     int failed;
     char err[ERR_LEN];   /* reason, when failed */
+    uint64_t stage_ns[STAGE_COUNT];  /* time spent in each stage */
 } job_t;
 
 struct pipeline {
@@ -53,9 +54,17 @@ struct pipeline {
     pipeline_stats_t stats;
 };
 
-/* Reads and decodes dir/name. */
-static int load_image(const char *dir, const char *name, image_t *img,
-                      char *err, size_t errlen)
+/* Adds the time since *mark to stage `stage` of the job, and moves the mark. */
+static void lap(job_t *job, pipeline_stage_t stage, uint64_t *mark)
+{
+    uint64_t t = uv_hrtime();
+    job->stage_ns[stage] += t - *mark;
+    *mark = t;
+}
+
+/* Reads and decodes dir/name, timing the read and the decode. */
+static int load_image(job_t *job, const char *dir, const char *name,
+                      image_t *img, char *err, size_t errlen, uint64_t *mark)
 {
     char *path = fileio_join(dir, name);
     if (path == NULL) {
@@ -66,15 +75,18 @@ static int load_image(const char *dir, const char *name, image_t *img,
     size_t len;
     int rc = fileio_read_all(path, &data, &len, err, errlen);
     free(path);
+    lap(job, STAGE_READ, mark);
     if (rc != 0)
         return -1;
     rc = codec_decode(data, len, img, err, errlen);
     free(data);
+    lap(job, STAGE_DECODE, mark);
     return rc;
 }
 
 /* Applies the planned mode; pic modes decode their partner here, once. */
-static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img)
+static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img,
+                       uint64_t *mark)
 {
     plan_t *plan = &job->plan;
     const noise_params_t *p = &cfg->params;
@@ -82,7 +94,7 @@ static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img)
     if (noise_mode_needs_partner(plan->mode)) {
         const char *name = cfg->names[plan->partner];
         char why[ERR_LEN / 2];
-        if (load_image(cfg->in_dir, name, &partner, why, sizeof why) != 0) {
+        if (load_image(job, cfg->in_dir, name, &partner, why, sizeof why, mark) != 0) {
             snprintf(job->err, sizeof job->err, "partner %s: %s", name, why);
             return -1;
         }
@@ -104,10 +116,11 @@ static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img)
     case NOISE_MIX_PIC:
         noise_mix_pic(img, &partner, &plan->rng, p->mix_rate);
         break;
-    case NOISE_MODE_COUNT:
+    case NOISE_NONE:
         break;
     }
     image_free(&partner);
+    lap(job, STAGE_NOISE, mark);
     if (rc != 0)
         snprintf(job->err, sizeof job->err, "out of memory applying %s",
                  noise_mode_name(plan->mode));
@@ -122,21 +135,25 @@ static void work_cb(uv_work_t *req)
     const char *name = cfg->names[job->index];
     image_t img = { 0 };
     codec_buffer_t encoded = { 0 };
+    uint64_t mark = uv_hrtime();
 
-    if (load_image(cfg->in_dir, name, &img, job->err, sizeof job->err) != 0)
+    if (load_image(job, cfg->in_dir, name, &img, job->err, sizeof job->err, &mark) != 0)
         goto fail;
-    if (apply_noise(cfg, job, &img) != 0)
+    if (apply_noise(cfg, job, &img, &mark) != 0)
         goto fail;
     int format = codec_output_format(scan_ext(name));
-    if (codec_encode(&img, (codec_format_t)format, cfg->jpeg_quality, &encoded,
-                     job->err, sizeof job->err) != 0)
-        goto fail;
-    if (fileio_write_atomic(cfg->out_dir, job->plan.out_name, encoded.data,
-                            encoded.len, cfg->file_mode, job->err,
-                            sizeof job->err) != 0)
-        goto fail;
+    int rc = codec_encode(&img, (codec_format_t)format, cfg->jpeg_quality, &encoded,
+                          job->err, sizeof job->err);
     image_free(&img);
+    lap(job, STAGE_ENCODE, &mark);
+    if (rc != 0)
+        goto fail;
+    rc = fileio_write_atomic(cfg->out_dir, job->plan.out_name, encoded.data,
+                             encoded.len, cfg->file_mode, job->err, sizeof job->err);
     codec_buffer_free(&encoded);
+    lap(job, STAGE_WRITE, &mark);
+    if (rc != 0)
+        goto fail;
     return;
 fail:
     job->failed = 1;
@@ -196,6 +213,8 @@ static void emit(pipeline_t *pl, job_t *job)
         free(out_path);
         pl->stats.written++;
     }
+    for (int s = 0; s < STAGE_COUNT; s++)
+        pl->stats.stage_seconds[s] += (double)job->stage_ns[s] / 1e9;
     free(in_path);
     plan_free(&job->plan);
 }

@@ -42,12 +42,14 @@ char *plan_output_name(const char *input, const char *tag)
 static noise_mode_t draw_mode(const plan_modes_t *modes, rng_t *rng)
 {
     double total = 0.0;
-    int last = NOISE_PS;
+    int last = NOISE_NONE;
     for (int m = 0; m < NOISE_MODE_COUNT; m++) {
         total += modes->weight[m];
         if (modes->weight[m] > 0.0)
             last = m;
     }
+    if (last == NOISE_NONE)
+        return NOISE_NONE;  /* every weight is 0: the --modes none diagnostic */
     double u = rng_unit(rng) * total, acc = 0.0;
     for (int m = 0; m < NOISE_MODE_COUNT; m++) {
         acc += modes->weight[m];

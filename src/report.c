@@ -56,3 +56,12 @@ void report_summary(const report_summary_t *s)
             "(%.1f images/s), seed %" PRIu64 "\n",
             s->written, s->failed, s->skipped, s->seconds, rate, s->seed);
 }
+
+void report_stats(const char *const *names, const double *seconds, int count)
+{
+    fflush(stdout);
+    fputs("noiseaug: stats (thread-seconds summed over jobs):", stderr);
+    for (int i = 0; i < count; i++)
+        fprintf(stderr, "%s %s %.3f", i ? "," : "", names[i], seconds[i]);
+    fputc('\n', stderr);
+}
