@@ -101,7 +101,7 @@ clean:
 	rm -rf build noiseaug demo-out
 
 # --- benchmark -----------------------------------------------------------
-$(BUILD)/kernels: bench/kernels.c $(LIB_OBJ)
+$(BUILD)/kernels $(BUILD)/pngtune: $(BUILD)/%: bench/%.c $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # The noise kernels are the one place where -O3's vectoriser pays (make

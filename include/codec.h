@@ -28,6 +28,24 @@ typedef struct {
 /* Sets process-wide codec settings; call once before any worker starts. */
 void codec_init(void);
 
+/* PNG deflate level and row filter (-1 adaptive, 0 none, 1 sub, 2 up,
+ * 3 average, 4 Paeth). Process-wide: for codec_init and benchmarks only,
+ * never while workers run.
+ *
+ * The defaults come from bench/pngtune on the corpus PNGs after noise
+ * (README, "PNG settings"): on noisy images deflate finds few matches, so
+ * libdeflate's level 1 is both the fastest and among the smallest, and the
+ * fixed "average" filter is 5x faster than stb's adaptive choice at level 8
+ * for 2% more bytes. stb's own deflate barely varies with level; 4 is its
+ * fastest. */
+void codec_set_png_options(int level, int filter);
+#ifdef NOISEAUG_WITH_LIBDEFLATE
+#define CODEC_PNG_LEVEL 1
+#else
+#define CODEC_PNG_LEVEL 4
+#endif
+#define CODEC_PNG_FILTER 3
+
 /* Names the libraries behind the codec, for --version. */
 const char *codec_describe(void);
 

@@ -72,12 +72,17 @@ static const ext_rule_t ext_rules[] = {
     { "ppm", CODEC_PNG },  { "pgm", CODEC_PNG },   { "hdr", CODEC_PNG },
 };
 
+void codec_set_png_options(int level, int filter)
+{
+    stbi_write_png_compression_level = level;
+    stbi_write_force_png_filter = filter;
+}
+
 void codec_init(void)
 {
     /* stb_image_write's PNG settings are process-wide globals: they are set
      * here, once, before workers exist, and never changed afterwards. */
-    stbi_write_png_compression_level = 8;
-    stbi_write_force_png_filter = -1;
+    codec_set_png_options(CODEC_PNG_LEVEL, CODEC_PNG_FILTER);
 }
 
 const char *codec_describe(void)
