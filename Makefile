@@ -80,10 +80,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs cmocka) $(LIBS)
 
-TEST_ENV = NOISEAUG=$(abspath $(BIN)) IMGINFO=$(abspath $(BUILD)/imginfo)
+TEST_ENV = NOISEAUG=$(abspath $(BIN)) IMGINFO=$(abspath $(BUILD)/imginfo) \
+           GEN_SAMPLES=$(abspath $(BUILD)/gen_samples) CODEC=$(CODEC)
 
 # Builds and runs everything, without the setup step.
-check: $(BIN) $(UNIT_TESTS) $(BUILD)/imginfo
+check: $(BIN) $(UNIT_TESTS) $(BUILD)/imginfo $(BUILD)/gen_samples
 	$(TEST_ENV) ./tests/run-all $(UNIT_TESTS)
 
 test: deps

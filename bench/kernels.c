@@ -5,7 +5,8 @@
  * beside a memcpy of the same size as the floor of what any pass costs.
  * Also times scan_dir over a directory of many files.
  *
- * Usage: kernels [WIDTH HEIGHT CHANNELS BITS] */
+ * Usage: kernels [WIDTH HEIGHT CHANNELS BITS]
+ *        kernels --scan DIR     (time scan_dir on DIR, median of 5) */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "noise.h"
 #include "normal.h"
 #include "rng.h"
+#include "scan.h"
 
 enum { REPEAT = 15 };
 
@@ -54,8 +56,29 @@ static void fill(image_t *img, uint64_t seed)
     }
 }
 
+static int time_scan(const char *dir)
+{
+    double t[5];
+    size_t count = 0;
+    for (int k = 0; k < 5; k++) {
+        scan_list_t list;
+        double t0 = now();
+        if (scan_dir(dir, &list) != 0) {
+            perror(dir);
+            return 1;
+        }
+        t[k] = now() - t0;
+        count = list.count;
+        scan_free(&list);
+    }
+    printf("scan of %zu files: median %.3f s\n", count, median(t, 5));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--scan") == 0)
+        return time_scan(argv[2]);
     int w = 1280, h = 720, c = 3, bits = 8;
     if (argc == 5) {
         w = atoi(argv[1]);

@@ -6,7 +6,9 @@
  * The label of each image is the F's bounding box in YOLO form. The output
  * is a pure function of this file, so `make data` reproduces data/ exactly.
  *
- * Usage: gen_samples DIR   (writes DIR/images/ and DIR/labels/) */
+ * Usage: gen_samples DIR                 (writes DIR/images/ and DIR/labels/)
+ *        gen_samples --corpus DIR N      (N photo-sized images for make bench
+ *                                         when the shared corpus is absent) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "codec.h"
 #include "image.h"
+#include "rng.h"
 
 typedef struct {
     const char *name;    /* file name under images/ */
@@ -123,10 +126,55 @@ static int write_sample(const char *dir, const sample_t *s)
     return write_file(path, label, (size_t)n);
 }
 
+/* A stand-in for the benchmark corpus: like ../shared/corpus/photos, six
+ * of every seven are 1280x720 JPEGs and the seventh a 640x480 PNG (every
+ * other one grey); texture keeps the encoded sizes photo-like. */
+static int write_corpus(const char *dir, int count)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "gen_samples: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    for (int i = 0; i < count; i++) {
+        int png = i % 7 == 6;
+        sample_t s = { NULL, png ? 640 : 1280, png ? 480 : 720,
+                       png && i % 14 == 13 ? 1 : 3, png ? CODEC_PNG : CODEC_JPEG };
+        image_t img;
+        if (image_alloc(&img, s.width, s.height, s.channels, 8) != 0)
+            return 1;
+        paint(&img);
+        rng_t r;
+        rng_seed(&r, (uint64_t)i);
+        unsigned char *p = img.pixels;
+        for (size_t k = 0; k < image_sample_count(&img); k++) {
+            int v = p[k] + (int)(rng_next(&r) >> 61) - 4;
+            p[k] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+        codec_buffer_t buf = { 0 };
+        char err[256], path[4096];
+        int rc = codec_encode(&img, s.format, 95, &buf, err, sizeof err);
+        image_free(&img);
+        if (rc != 0) {
+            fprintf(stderr, "gen_samples: %s\n", err);
+            return 1;
+        }
+        snprintf(path, sizeof path, "%s/gen_%04d.%s", dir, i, png ? "png" : "jpg");
+        rc = write_file(path, buf.data, buf.len);
+        codec_buffer_free(&buf);
+        if (rc != 0)
+            return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--corpus") == 0) {
+        codec_init();
+        return write_corpus(argv[2], atoi(argv[3]));
+    }
     if (argc != 2) {
-        fprintf(stderr, "usage: gen_samples DIR\n");
+        fprintf(stderr, "usage: gen_samples DIR | gen_samples --corpus DIR N\n");
         return 2;
     }
     char path[4096];

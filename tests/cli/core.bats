@@ -185,3 +185,11 @@ load helpers
     [ "${out2//o2/oX}" = "${out//o1/oX}" ]
     diff -r "$BATS_TEST_TMPDIR/o1" "$BATS_TEST_TMPDIR/o2"
 }
+
+@test "data/ is exactly what tools/gen_samples makes" {
+    # The committed samples come from the default (libjpeg-turbo) build;
+    # the pure-stb build encodes JPEG and PNG differently.
+    [ "${CODEC:-turbo}" = turbo ] || skip "samples are made by the default build"
+    "$GEN_SAMPLES" "$BATS_TEST_TMPDIR/data"
+    diff -r "$BATS_TEST_TMPDIR/data" "$ROOT/data"
+}

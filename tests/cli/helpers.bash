@@ -2,6 +2,7 @@
 ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
 NOISEAUG="${NOISEAUG:-$ROOT/noiseaug}"
 IMGINFO="${IMGINFO:-$ROOT/build/turbo/imginfo}"
+GEN_SAMPLES="${GEN_SAMPLES:-$ROOT/build/turbo/gen_samples}"
 DATA="$ROOT/data/images"
 CORPUS="$ROOT/../shared/corpus/photos"
 
