@@ -37,7 +37,7 @@ LIB_SRC := src/cli.c src/codec.c src/fileio.c src/image.c src/noise.c src/normal
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard include/*.h)
 
-.PHONY: all deps demo test unit check install uninstall clean data
+.PHONY: all deps demo test check bench install uninstall clean data
 
 all: $(BIN)
 
@@ -102,6 +102,14 @@ clean:
 	rm -rf build noiseaug demo-out
 
 # --- benchmark -----------------------------------------------------------
+# The baselines (OpenCV + numba, ImageMagick) are installed when possible;
+# bench/run.py skips, with a message, whatever is still missing.
+BENCH_PACKAGES := python3 python3-opencv python3-numba imagemagick
+bench: deps
+	-@./tools/install-deps $(BENCH_PACKAGES)
+	$(MAKE) CODEC=turbo noiseaug build/turbo/kernels build/turbo/pngtune build/turbo/gen_samples
+	/usr/bin/env python3 bench/run.py | tee build/bench/README-table.md
+
 $(BUILD)/kernels $(BUILD)/pngtune: $(BUILD)/%: bench/%.c $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 

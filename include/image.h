@@ -13,10 +13,14 @@ typedef struct {
     int channels;    /* 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA */
     int bits;        /* 8 or 16 */
     void *pixels;    /* width*height*channels samples */
+    /* Opaque to all but codec: how the source was encoded (for a JPEG, its
+     * chroma subsampling), so the output can be encoded alike; -1 when
+     * unknown. */
+    int codec_hint;
 } image_t;
 
-/* Allocates zeroed pixels for the given shape; returns 0, or -1 when the size
- * overflows or memory is short. */
+/* Allocates zeroed pixels for the given shape, with no codec hint; returns
+ * 0, or -1 when the size overflows or memory is short. */
 int image_alloc(image_t *img, int width, int height, int channels, int bits);
 
 /* Frees the pixels and leaves an empty image; safe on an empty image. */

@@ -24,10 +24,11 @@ typedef struct {
     mode_t file_mode;          /* permissions of the files written */
 } pipeline_config_t;
 
-/* Where a job's time goes; partner decodes count as decode. */
+/* Where a job's time goes. */
 typedef enum {
     STAGE_READ,
     STAGE_DECODE,
+    STAGE_PARTNER,  /* reading and decoding the partner of a pic mode */
     STAGE_NOISE,
     STAGE_ENCODE,
     STAGE_WRITE,

@@ -146,6 +146,7 @@ static int turbo_decode(const unsigned char *data, size_t len, image_t *out,
         image_free(out);
         goto out;
     }
+    out->codec_hint = subsamp;
     rc = 0;
 out:
     tjDestroy(tj);
@@ -171,9 +172,16 @@ static int turbo_encode(const image_t *img, int quality, codec_buffer_t *out,
         src = grey;
     }
     int pf = pixel_format[img->channels];
-    /* 4:4:4 keeps the chroma of single-pixel noise that 4:2:0 would smear,
-     * and matches the stb writer, which also skips subsampling above q90. */
-    int subsamp = pf == TJPF_GRAY ? TJSAMP_GRAY : TJSAMP_444;
+    /* A JPEG input is written with its own chroma subsampling: the output
+     * keeps the input's colour resolution, no more (4:4:4 would double the
+     * file and the encode time of a 4:2:0 photo) and no less. Other inputs
+     * get 4:4:4, as stb's writer does above quality 90. */
+    int subsamp = TJSAMP_444;
+    if (pf == TJPF_GRAY)
+        subsamp = TJSAMP_GRAY;
+    else if (img->codec_hint >= 0 && img->codec_hint < TJ_NUMSAMP &&
+             img->codec_hint != TJSAMP_GRAY)
+        subsamp = img->codec_hint;
     unsigned long size = tjBufSize(img->width, img->height, subsamp);
     int rc = -1;
     tjhandle tj = tjInitCompress();
@@ -228,6 +236,7 @@ int codec_decode(const unsigned char *data, size_t len, image_t *out,
     out->channels = n;
     out->bits = 8;
     out->pixels = pixels;  /* stb allocates with malloc, so image_free works */
+    out->codec_hint = -1;
     return 0;
 }
 

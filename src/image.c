@@ -23,6 +23,7 @@ int image_alloc(image_t *img, int width, int height, int channels, int bits)
     img->channels = channels;
     img->bits = bits;
     img->pixels = p;
+    img->codec_hint = -1;
     return 0;
 }
 

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
     };
     if (cli.stats) {
         static const char *const stage_names[STAGE_COUNT] = {
-            "read", "decode", "noise", "encode", "write",
+            "read", "decode", "partner", "noise", "encode", "write",
         };
         report_stats(stage_names, stats.stage_seconds, STAGE_COUNT);
     }

@@ -62,9 +62,11 @@ static void lap(job_t *job, pipeline_stage_t stage, uint64_t *mark)
     *mark = t;
 }
 
-/* Reads and decodes dir/name, timing the read and the decode. */
+/* Reads and decodes dir/name, timing the read and the decode (or both as
+ * STAGE_PARTNER for a partner). */
 static int load_image(job_t *job, const char *dir, const char *name,
-                      image_t *img, char *err, size_t errlen, uint64_t *mark)
+                      image_t *img, char *err, size_t errlen, uint64_t *mark,
+                      int partner)
 {
     char *path = fileio_join(dir, name);
     if (path == NULL) {
@@ -75,12 +77,12 @@ static int load_image(job_t *job, const char *dir, const char *name,
     size_t len;
     int rc = fileio_read_all(path, &data, &len, err, errlen);
     free(path);
-    lap(job, STAGE_READ, mark);
+    lap(job, partner ? STAGE_PARTNER : STAGE_READ, mark);
     if (rc != 0)
         return -1;
     rc = codec_decode(data, len, img, err, errlen);
     free(data);
-    lap(job, STAGE_DECODE, mark);
+    lap(job, partner ? STAGE_PARTNER : STAGE_DECODE, mark);
     return rc;
 }
 
@@ -94,7 +96,7 @@ static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img,
     if (noise_mode_needs_partner(plan->mode)) {
         const char *name = cfg->names[plan->partner];
         char why[ERR_LEN / 2];
-        if (load_image(job, cfg->in_dir, name, &partner, why, sizeof why, mark) != 0) {
+        if (load_image(job, cfg->in_dir, name, &partner, why, sizeof why, mark, 1) != 0) {
             snprintf(job->err, sizeof job->err, "partner %s: %s", name, why);
             return -1;
         }
@@ -137,7 +139,7 @@ static void work_cb(uv_work_t *req)
     codec_buffer_t encoded = { 0 };
     uint64_t mark = uv_hrtime();
 
-    if (load_image(job, cfg->in_dir, name, &img, job->err, sizeof job->err, &mark) != 0)
+    if (load_image(job, cfg->in_dir, name, &img, job->err, sizeof job->err, &mark, 0) != 0)
         goto fail;
     if (apply_noise(cfg, job, &img, &mark) != 0)
         goto fail;

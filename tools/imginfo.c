@@ -1,4 +1,5 @@
-/* imginfo: prints "WIDTH HEIGHT CHANNELS BITS" for each image file named,
+/* imginfo: prints "WIDTH HEIGHT CHANNELS BITS HINT" for each image named
+ * (HINT: the codec hint, for a JPEG its TurboJPEG chroma subsampling),
  * decoded with noiseaug's own codec module. Used by the CLI tests to check
  * that every output decodes with the input's geometry. */
 #include <stdio.h>
@@ -22,7 +23,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "imginfo: %s: %s\n", argv[i], err);
             rc = 1;
         } else {
-            printf("%d %d %d %d\n", img.width, img.height, img.channels, img.bits);
+            printf("%d %d %d %d %d\n", img.width, img.height, img.channels, img.bits,
+                   img.codec_hint);
         }
         free(data);
         image_free(&img);

@@ -193,3 +193,20 @@ load helpers
     "$GEN_SAMPLES" "$BATS_TEST_TMPDIR/data"
     diff -r "$BATS_TEST_TMPDIR/data" "$ROOT/data"
 }
+
+@test "JPEG outputs keep the input's chroma subsampling" {
+    need_corpus
+    [ "${CODEC:-turbo}" = turbo ] || skip "the pure-stb build does not report subsampling"
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    # img_001 is 4:2:0 and img_006 4:2:2 in the shared corpus (hints 2, 1).
+    cp "$CORPUS/img_001.jpg" "$CORPUS/img_006.jpg" "$in"/
+    run_split --seed 1 --modes ps,addGauss "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    while IFS= read -r line; do
+        local i="${line%% --> *}" o="${line##* --> }"
+        [ "$("$IMGINFO" "$i" | cut -d' ' -f5)" = "$("$IMGINFO" "$o" | cut -d' ' -f5)" ]
+    done <<<"$out"
+    [ "$("$IMGINFO" "$in/img_001.jpg" | cut -d' ' -f5)" = 2 ]
+    [ "$("$IMGINFO" "$in/img_006.jpg" | cut -d' ' -f5)" = 1 ]
+}
