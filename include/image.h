@@ -35,4 +35,10 @@ int image_colour_channels(const image_t *img);
 /* Largest sample value: 255 or 65535. */
 uint32_t image_max_value(const image_t *img);
 
+/* Turns a stored raster into its display orientation, for EXIF
+ * Orientation 1..8 (2 mirror, 3 rotate 180, 4 flip, 5 transpose, 6 rotate
+ * 90 clockwise, 7 transverse, 8 rotate 90 counter-clockwise). Returns 0, or
+ * -1 when memory is short (img is then unchanged). */
+int image_orient(image_t *img, int orientation);
+
 #endif

@@ -2,6 +2,7 @@
 #include "image.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int image_alloc(image_t *img, int width, int height, int channels, int bits)
 {
@@ -47,4 +48,40 @@ int image_colour_channels(const image_t *img)
 uint32_t image_max_value(const image_t *img)
 {
     return img->bits == 16 ? 65535u : 255u;
+}
+
+int image_orient(image_t *img, int orientation)
+{
+    if (orientation <= 1 || orientation > 8)
+        return 0;
+    size_t W = (size_t)img->width, H = (size_t)img->height;
+    int swap = orientation >= 5;
+    image_t out;
+    if (image_alloc(&out, swap ? img->height : img->width,
+                    swap ? img->width : img->height, img->channels, img->bits) != 0)
+        return -1;
+    size_t px = (size_t)img->channels * (size_t)(img->bits / 8);
+    size_t dw = (size_t)out.width, dh = (size_t)out.height;
+    const unsigned char *src = img->pixels;
+    unsigned char *dst = out.pixels;
+    for (size_t dy = 0; dy < dh; dy++) {
+        for (size_t dx = 0; dx < dw; dx++) {
+            /* Source pixel shown at (dx, dy). */
+            size_t sx, sy;
+            switch (orientation) {
+            case 2: sx = W - 1 - dx; sy = dy; break;
+            case 3: sx = W - 1 - dx; sy = H - 1 - dy; break;
+            case 4: sx = dx; sy = H - 1 - dy; break;
+            case 5: sx = dy; sy = dx; break;
+            case 6: sx = dy; sy = H - 1 - dx; break;
+            case 7: sx = W - 1 - dy; sy = H - 1 - dx; break;
+            default: sx = W - 1 - dy; sy = dx; break;  /* 8 */
+            }
+            memcpy(dst + (dy * dw + dx) * px, src + (sy * W + sx) * px, px);
+        }
+    }
+    out.codec_hint = img->codec_hint;
+    image_free(img);
+    *img = out;
+    return 0;
 }

@@ -1,0 +1,20 @@
+/* jpeginfo: the few facts noiseaug needs from a JPEG's marker segments,
+ * read without decoding: the EXIF orientation and the component count.
+ * Pure parsing with bounds checks; malformed input gives the default. */
+#ifndef NOISEAUG_JPEGINFO_H
+#define NOISEAUG_JPEGINFO_H
+
+#include <stddef.h>
+
+/* EXIF Orientation (tag 0x0112 in IFD0 of the APP1 "Exif" segment), 1..8;
+ * 1 when absent, out of range or in a malformed block. */
+int jpeginfo_orientation(const unsigned char *data, size_t len);
+
+/* Number of colour components in the frame header (1 grey, 3 YCbCr or
+ * RGB, 4 CMYK or YCCK), or 0 when there is no readable frame header. */
+int jpeginfo_components(const unsigned char *data, size_t len);
+
+/* True when data starts like a JPEG (SOI followed by a marker). */
+int jpeginfo_is_jpeg(const unsigned char *data, size_t len);
+
+#endif
