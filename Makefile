@@ -87,8 +87,10 @@ TEST_ENV = NOISEAUG=$(abspath $(BIN)) IMGINFO=$(abspath $(BUILD)/imginfo) \
 check: $(BIN) $(UNIT_TESTS) $(BUILD)/imginfo $(BUILD)/gen_samples
 	$(TEST_ENV) ./tests/run-all $(UNIT_TESTS)
 
+# Both builds are tested: the default one and the pure-stb one.
 test: deps
-	$(MAKE) check
+	$(MAKE) check CODEC=turbo
+	$(MAKE) check CODEC=stb
 
 # --- install -------------------------------------------------------------
 install: $(BIN)
