@@ -17,6 +17,7 @@ typedef struct {
     plan_modes_t modes;
     noise_params_t params;
     int stats;              /* --stats: print per-stage times */
+    uint64_t max_pixels;    /* --max-pixels: largest width x height decoded */
     const char *in_dir;
     const char *out_dir;
 } cli_config_t;

@@ -8,7 +8,10 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "image.h"
+#include "pngwrite.h"
 
 typedef enum {
     CODEC_JPEG,
@@ -56,8 +59,19 @@ int codec_can_read_ext(const char *ext);
  * encoder supports it, PNG otherwise. Returns -1 for a format it can't read. */
 int codec_output_format(const char *ext);
 
-/* Decodes an encoded image held in memory. On failure returns -1 and puts
- * the reason, in words, in err. */
+/* The default pixel limit: 2^28 pixels, 16384 x 16384, which is 1 GiB of
+ * 16-bit RGBA. */
+#define CODEC_DEFAULT_MAX_PIXELS (1ull << 28)
+
+/* Sets the largest width x height codec_decode accepts; checked against
+ * the file's header before anything is allocated. Before workers start. */
+void codec_set_max_pixels(uint64_t limit);
+
+/* Decodes an encoded image held in memory, in display orientation (EXIF
+ * Orientation applied), with the file's own channels and depth (8 or 16
+ * bits). On failure returns -1 and puts the reason in err, in words:
+ * "cannot decode: ..." for damaged files, "unsupported: ..." for valid
+ * ones noiseaug cannot handle (CMYK JPEG, HDR), "image too large: ...". */
 int codec_decode(const unsigned char *data, size_t len, image_t *out,
                  char *err, size_t errlen);
 
@@ -65,6 +79,18 @@ int codec_decode(const unsigned char *data, size_t len, image_t *out,
  * Returns 0, or -1 with the reason in err. */
 int codec_encode(const image_t *img, codec_format_t format, int quality,
                  codec_buffer_t *out, char *err, size_t errlen);
+
+/* Encodes a PNG with noiseaug's own writer (16-bit, palette, interlace),
+ * deflated as the codec's other PNGs are. Returns 0, or -1. */
+int codec_png_encode(const pngwrite_image_t *img, codec_buffer_t *out);
+
+/* JPEG variants, for test fixtures. */
+enum { CODEC_JPEG_BASELINE, CODEC_JPEG_PROGRESSIVE, CODEC_JPEG_CMYK };
+
+/* Encodes a progressive JPEG, or a CMYK one from 4 channels read as C, M,
+ * Y, K. Only the libjpeg-turbo build can; the stb build returns -1. */
+int codec_encode_jpeg_variant(const image_t *img, int quality, int variant,
+                              codec_buffer_t *out, char *err, size_t errlen);
 
 /* Frees an encode buffer and leaves it empty. */
 void codec_buffer_free(codec_buffer_t *buf);

@@ -16,6 +16,10 @@ void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "noiseaug: <message>" and the --help hint on stderr. */
 void report_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints "noiseaug: skipped N <format> files that noiseaug cannot read:
+ * a, b, ..." on stderr, naming the first few. */
+void report_unread(const char *format, char *const *names, size_t count);
+
 /* Prints one result line, "<input> --> <output>", on stdout. */
 void report_result(const char *input_path, const char *output_path);
 

@@ -11,12 +11,22 @@ typedef struct {
     char *reason;
 } scan_reject_t;
 
+/* A skipped file whose extension names an image format noiseaug does not
+ * read (WebP, TIFF, ...), so that a folder of them never comes out empty
+ * without a word. */
+typedef struct {
+    char *name;
+    const char *format;      /* "WebP", "TIFF", ... (static) */
+} scan_unread_t;
+
 typedef struct {
     char **names;            /* image file names relative to the directory */
     size_t count;
-    size_t skipped;          /* non-hidden files that are not images */
+    size_t skipped;          /* non-hidden files that are not read, unread included */
     scan_reject_t *rejects;  /* image-named entries that are not files */
     size_t reject_count;
+    scan_unread_t *unread;   /* images in formats not read, sorted by format, name */
+    size_t unread_count;
 } scan_list_t;
 
 /* Lists the regular files (or symlinks to them) directly in dir whose
@@ -26,6 +36,10 @@ int scan_dir(const char *dir, scan_list_t *list);
 
 /* Frees what scan_dir allocated. */
 void scan_free(scan_list_t *list);
+
+/* The image format an extension names when noiseaug does not read it
+ * ("WebP" for webp, ...), or NULL. */
+const char *scan_unread_format(const char *ext);
 
 /* The extension of name after its last dot, or "" when there is none. */
 const char *scan_ext(const char *name);

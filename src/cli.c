@@ -36,6 +36,8 @@ static const char usage_text[] =
     "  -m, --modes LIST  comma-separated subset of\n"
     "                    ps,addGauss,mixGauss,addPic,mixPic (default: all);\n"
     "                    'none' re-encodes without noise (a benchmark floor)\n"
+    "      --max-pixels N  refuse images of more than N pixels, checked\n"
+    "                    before decoding (default 268435456 = 2^28)\n"
     "      --stats       print time per stage (read, decode, partner, noise,\n"
     "                    encode, write), summed over jobs, on stderr\n"
     "  -h, --help        show this help and exit\n"
@@ -88,7 +90,7 @@ static int parse_modes(const char *list, plan_modes_t *modes)
 }
 
 /* Long options without a short form. */
-enum { OPT_STATS = 256 };
+enum { OPT_STATS = 256, OPT_MAX_PIXELS };
 
 static unsigned online_cpus(void)
 {
@@ -107,12 +109,14 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { "stats", no_argument, NULL, OPT_STATS },
+        { "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
         { NULL, 0, NULL, 0 },
     };
     const noise_params_t defaults = NOISE_PARAMS_DEFAULT;
     memset(cfg, 0, sizeof *cfg);
     cfg->jobs = online_cpus();
     cfg->params = defaults;
+    cfg->max_pixels = CODEC_DEFAULT_MAX_PIXELS;
     for (int m = 0; m < NOISE_MODE_COUNT; m++)
         cfg->modes.weight[m] = 1.0;
 
@@ -140,6 +144,13 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         case 'm':
             if (parse_modes(optarg, &cfg->modes) != 0)
                 return CLI_EXIT_USAGE;
+            break;
+        case OPT_MAX_PIXELS:
+            if (parse_u64(optarg, &cfg->max_pixels) != 0 || cfg->max_pixels == 0) {
+                report_usage_error("invalid --max-pixels '%s' (expected a whole "
+                                   "number of at least 1)", optarg);
+                return CLI_EXIT_USAGE;
+            }
             break;
         case OPT_STATS:
             cfg->stats = 1;

@@ -13,6 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jpeginfo.h"
+#include "pngwrite.h"
+
 #ifdef NOISEAUG_WITH_TURBOJPEG
 #include <turbojpeg.h>
 #endif
@@ -108,12 +111,47 @@ int codec_can_read_ext(const char *ext)
     return codec_output_format(ext) >= 0;
 }
 
-#ifdef NOISEAUG_WITH_TURBOJPEG
-static int is_jpeg(const unsigned char *data, size_t len)
+/* Largest image decoded, in pixels; see codec_set_max_pixels. */
+static uint64_t max_pixels = CODEC_DEFAULT_MAX_PIXELS;
+
+void codec_set_max_pixels(uint64_t limit)
 {
-    return len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+    max_pixels = limit;
 }
 
+/* Refuses a header's dimensions when they pass the pixel limit, before any
+ * large allocation. */
+static int check_size(int w, int h, char *err, size_t errlen)
+{
+    if (w > 0 && h > 0 && (uint64_t)w * (uint64_t)h <= max_pixels)
+        return 0;
+    snprintf(err, errlen, "image too large: %dx%d is over the limit of %llu pixels "
+             "(--max-pixels)", w, h, (unsigned long long)max_pixels);
+    return -1;
+}
+
+/* Turns stb's failure reason into the tool's words: "unsupported: ..." for
+ * valid files of a kind stb does not handle, "cannot decode: ..." else. */
+static void stb_reason(char *err, size_t errlen)
+{
+    const char *why = stbi_failure_reason();
+    if (why == NULL)
+        why = "unknown error";
+    if (strstr(why, "not of any known type"))
+        why = "not a known image format, or corrupt";
+    int unsupported = strstr(why, "not supported") || strstr(why, "Unsupported") ||
+                      strstr(why, "unknown compression") || strstr(why, "not in RGB") ||
+                      strstr(why, "only 8-bit");
+    /* "Corrupt JPEG" reads better as "corrupt JPEG" after a colon; keep
+     * acronyms such as "PNG not supported" as they are. */
+    char first = why[0];
+    if (first >= 'A' && first <= 'Z' && !(why[1] >= 'A' && why[1] <= 'Z'))
+        first = (char)(first - 'A' + 'a');
+    snprintf(err, errlen, "%s: %c%s", unsupported ? "unsupported" : "cannot decode",
+             first, why + 1);
+}
+
+#ifdef NOISEAUG_WITH_TURBOJPEG
 static int turbo_decode(const unsigned char *data, size_t len, image_t *out,
                         char *err, size_t errlen)
 {
@@ -128,10 +166,8 @@ static int turbo_decode(const unsigned char *data, size_t len, image_t *out,
         snprintf(err, errlen, "cannot decode: %s", tjGetErrorStr2(tj));
         goto out;
     }
-    if (colourspace == TJCS_CMYK || colourspace == TJCS_YCCK) {
-        snprintf(err, errlen, "unsupported: CMYK JPEG");
+    if (check_size(w, h, err, errlen) != 0)
         goto out;
-    }
     int grey = colourspace == TJCS_GRAY;
     if (image_alloc(out, w, h, grey ? 1 : 3, 8) != 0) {
         snprintf(err, errlen, "cannot decode: out of memory for %dx%d", w, h);
@@ -152,9 +188,11 @@ out:
     tjDestroy(tj);
     return rc;
 }
+#endif
 
-static int turbo_encode(const image_t *img, int quality, codec_buffer_t *out,
-                        char *err, size_t errlen)
+#ifdef NOISEAUG_WITH_TURBOJPEG
+static int turbo_encode(const image_t *img, int quality, int variant,
+                        codec_buffer_t *out, char *err, size_t errlen)
 {
     /* JPEG has no alpha; 2 and 4 channels are written as grey and RGB. */
     static const int pixel_format[5] = { 0, TJPF_GRAY, TJPF_GRAY, TJPF_RGB, TJPF_RGBX };
@@ -171,7 +209,7 @@ static int turbo_encode(const image_t *img, int quality, codec_buffer_t *out,
             grey[i] = src[2 * i];
         src = grey;
     }
-    int pf = pixel_format[img->channels];
+    int pf = variant == CODEC_JPEG_CMYK ? TJPF_CMYK : pixel_format[img->channels];
     /* A JPEG input is written with its own chroma subsampling: the output
      * keeps the input's colour resolution, no more (4:4:4 would double the
      * file and the encode time of a 4:2:0 photo) and no less. Other inputs
@@ -192,8 +230,9 @@ static int turbo_encode(const image_t *img, int quality, codec_buffer_t *out,
     }
     out->cap = size;
     unsigned char *dst = out->data;
+    int flags = TJFLAG_NOREALLOC | (variant == CODEC_JPEG_PROGRESSIVE ? TJFLAG_PROGRESSIVE : 0);
     if (tjCompress2(tj, src, img->width, 0, img->height, pf, &dst, &size,
-                    subsamp, quality, TJFLAG_NOREALLOC) != 0) {
+                    subsamp, quality, flags) != 0) {
         snprintf(err, errlen, "cannot encode: %s", tjGetErrorStr2(tj));
         goto out;
     }
@@ -209,34 +248,123 @@ out:
 }
 #endif
 
-int codec_decode(const unsigned char *data, size_t len, image_t *out,
-                 char *err, size_t errlen)
+/* stb_image always returns 4 channels for GIF and PSD. A PSD whose header
+ * has no alpha channel, and a GIF whose first frame has no transparent
+ * pixel, are RGB images: their outputs get 3 channels, as their inputs
+ * have. */
+static void drop_added_alpha(const unsigned char *data, size_t len, image_t *img)
 {
-    if (len == 0) {
-        snprintf(err, errlen, "cannot decode: empty file");
+    if (img->channels != 4)
+        return;
+    int psd = len >= 14 && memcmp(data, "8BPS", 4) == 0;
+    int gif = len >= 6 && memcmp(data, "GIF8", 4) == 0;
+    if (psd && ((unsigned)data[12] << 8 | data[13]) >= 4)
+        return;
+    if (!psd && !gif)
+        return;
+    size_t px = (size_t)img->width * (size_t)img->height;
+    uint32_t max = image_max_value(img);
+    for (size_t i = 0; gif && i < px; i++) {
+        uint32_t a = img->bits == 16 ? ((uint16_t *)img->pixels)[4 * i + 3]
+                                     : ((uint8_t *)img->pixels)[4 * i + 3];
+        if (a != max)
+            return;  /* transparency is used: keep the alpha */
+    }
+    size_t bps = (size_t)img->bits / 8;
+    unsigned char *p = img->pixels;
+    for (size_t i = 0; i < px; i++)  /* in place: the write never passes the read */
+        memmove(p + 3 * bps * i, p + 4 * bps * i, 3 * bps);
+    img->channels = 3;
+}
+
+static int stb_decode(const unsigned char *data, size_t len, image_t *out,
+                      char *err, size_t errlen)
+{
+    const stbi_uc *p = data;
+    int n32 = (int)len, w, h, n;
+    if (stbi_info_from_memory(p, n32, &w, &h, &n) && check_size(w, h, err, errlen) != 0)
+        return -1;
+    if (stbi_is_hdr_from_memory(p, n32)) {
+        snprintf(err, errlen, "unsupported: Radiance HDR holds floating-point samples, "
+                 "and noiseaug reads and writes 8- and 16-bit images only");
         return -1;
     }
-    if (len > (size_t)INT32_MAX) {
-        snprintf(err, errlen, "cannot decode: file larger than 2 GiB");
-        return -1;
-    }
-#ifdef NOISEAUG_WITH_TURBOJPEG
-    if (is_jpeg(data, len))
-        return turbo_decode(data, len, out, err, errlen);
-#endif
-    int w, h, n;
-    unsigned char *pixels = stbi_load_from_memory(data, (int)len, &w, &h, &n, 0);
+    int sixteen = stbi_is_16_bit_from_memory(p, n32);
+    void *pixels = sixteen ? (void *)stbi_load_16_from_memory(p, n32, &w, &h, &n, 0)
+                           : (void *)stbi_load_from_memory(p, n32, &w, &h, &n, 0);
     if (pixels == NULL) {
-        const char *why = stbi_failure_reason();
-        snprintf(err, errlen, "cannot decode: %s", why ? why : "unknown error");
+        stb_reason(err, errlen);
         return -1;
     }
     out->width = w;
     out->height = h;
     out->channels = n;
-    out->bits = 8;
+    out->bits = sixteen ? 16 : 8;
     out->pixels = pixels;  /* stb allocates with malloc, so image_free works */
     out->codec_hint = -1;
+    drop_added_alpha(data, len, out);
+    return 0;
+}
+
+int codec_decode(const unsigned char *data, size_t len, image_t *out,
+                 char *err, size_t errlen)
+{
+    out->pixels = NULL;
+    if (len == 0) {
+        snprintf(err, errlen, "cannot decode: empty file");
+        return -1;
+    }
+    if (len > (size_t)INT32_MAX) {
+        snprintf(err, errlen, "unsupported: file larger than 2 GiB");
+        return -1;
+    }
+    if (!jpeginfo_is_jpeg(data, len))
+        return stb_decode(data, len, out, err, errlen);
+
+    if (jpeginfo_components(data, len) == 4) {
+        snprintf(err, errlen, "unsupported: CMYK JPEG (4 colour components); "
+                 "convert it to RGB first");
+        return -1;
+    }
+#ifdef NOISEAUG_WITH_TURBOJPEG
+    int rc = turbo_decode(data, len, out, err, errlen);
+#else
+    int rc = stb_decode(data, len, out, err, errlen);
+#endif
+    if (rc != 0)
+        return -1;
+    /* Viewers show a JPEG turned as its EXIF Orientation says, and labels
+     * are drawn on what they show; the writer drops EXIF, so turn the
+     * pixels themselves, before any noise. */
+    if (image_orient(out, jpeginfo_orientation(data, len)) != 0) {
+        snprintf(err, errlen, "cannot decode: out of memory turning the image upright");
+        image_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+/* zlib stream for the 16-bit PNG writer, through the same deflate as
+ * stb_image_write's PNGs (libdeflate in the default build). */
+static unsigned char *png_deflate(const unsigned char *data, size_t len, size_t *out_len)
+{
+    if (len > (size_t)INT32_MAX)
+        return NULL;
+    int n = 0;
+    unsigned char *z = stbi_zlib_compress((unsigned char *)data, (int)len, &n,
+                                          stbi_write_png_compression_level);
+    *out_len = (size_t)n;
+    return z;
+}
+
+int codec_png_encode(const pngwrite_image_t *img, codec_buffer_t *out)
+{
+    unsigned char *data;
+    size_t len;
+    if (pngwrite_encode(img, png_deflate, &data, &len) != 0)
+        return -1;
+    out->data = data;
+    out->len = out->cap = len;
     return 0;
 }
 
@@ -265,15 +393,23 @@ static void buffer_append(void *context, void *data, int size)
 int codec_encode(const image_t *img, codec_format_t format, int quality,
                  codec_buffer_t *out, char *err, size_t errlen)
 {
-    if (img->bits != 8) {
-        snprintf(err, errlen, "cannot encode: %d-bit samples", img->bits);
-        return -1;
+    if (img->bits == 16) {
+        /* stb_image_write has no 16-bit writer; PNG is the one format here
+         * that holds 16-bit samples. */
+        pngwrite_image_t png = { img->width, img->height, img->channels, 16,
+                                 img->pixels, NULL, 0, 0 };
+        if (format != CODEC_PNG || codec_png_encode(&png, out) != 0) {
+            snprintf(err, errlen, "cannot encode: %s",
+                     format != CODEC_PNG ? "16-bit samples need PNG" : "out of memory");
+            return -1;
+        }
+        return 0;
     }
     int w = img->width, h = img->height, c = img->channels, ok = 0;
     switch (format) {
     case CODEC_JPEG:
 #ifdef NOISEAUG_WITH_TURBOJPEG
-        return turbo_encode(img, quality, out, err, errlen);
+        return turbo_encode(img, quality, CODEC_JPEG_BASELINE, out, err, errlen);
 #endif
         ok = stbi_write_jpg_to_func(buffer_append, out, w, h, c, img->pixels, quality);
         break;
@@ -302,4 +438,20 @@ void codec_buffer_free(codec_buffer_t *buf)
     buf->data = NULL;
     buf->len = buf->cap = 0;
     buf->oom = 0;
+}
+
+int codec_encode_jpeg_variant(const image_t *img, int quality, int variant,
+                              codec_buffer_t *out, char *err, size_t errlen)
+{
+#ifdef NOISEAUG_WITH_TURBOJPEG
+    if (img->bits != 8 || (variant == CODEC_JPEG_CMYK && img->channels != 4)) {
+        snprintf(err, errlen, "cannot encode: wrong shape for this JPEG variant");
+        return -1;
+    }
+    return turbo_encode(img, quality, variant, out, err, errlen);
+#else
+    (void)img, (void)quality, (void)variant, (void)out;
+    snprintf(err, errlen, "cannot encode: JPEG variants need the libjpeg-turbo build");
+    return -1;
+#endif
 }

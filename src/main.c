@@ -41,6 +41,27 @@ static uint64_t random_seed(void)
     return seed;
 }
 
+/* One line per unread image format, naming its files: a folder of WebPs
+ * must not come out empty without a word. */
+static void report_unread_groups(const scan_list_t *list)
+{
+    size_t i = 0;
+    while (i < list->unread_count) {
+        size_t j = i;
+        while (j < list->unread_count &&
+               strcmp(list->unread[j].format, list->unread[i].format) == 0)
+            j++;
+        char **names = malloc((j - i) * sizeof *names);
+        if (names != NULL) {
+            for (size_t k = i; k < j; k++)
+                names[k - i] = list->unread[k].name;
+            report_unread(list->unread[i].format, names, j - i);
+            free(names);
+        }
+        i = j;
+    }
+}
+
 /* Files get the permissions a new file would get from the umask. */
 static mode_t file_mode_from_umask(void)
 {
@@ -65,6 +86,7 @@ int main(int argc, char **argv)
         cli.seed = random_seed();
     set_pool_size(cli.jobs);
     codec_init();
+    codec_set_max_pixels(cli.max_pixels);
 
     scan_list_t list;
     if (scan_dir(cli.in_dir, &list) != 0) {
@@ -76,6 +98,7 @@ int main(int argc, char **argv)
         scan_free(&list);
         return EXIT_USAGE;
     }
+    report_unread_groups(&list);
     /* Entries named like images that are not files: reported up front,
      * counted as failures, never used as partners. */
     for (size_t i = 0; i < list.reject_count; i++) {

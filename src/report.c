@@ -65,3 +65,16 @@ void report_stats(const char *const *names, const double *seconds, int count)
         fprintf(stderr, "%s %s %.3f", i ? "," : "", names[i], seconds[i]);
     fputc('\n', stderr);
 }
+
+void report_unread(const char *format, char *const *names, size_t count)
+{
+    enum { SHOWN = 5 };
+    fflush(stdout);
+    fprintf(stderr, "noiseaug: skipped %zu %s file%s that noiseaug cannot read: ",
+            count, format, count == 1 ? "" : "s");
+    for (size_t i = 0; i < count && i < SHOWN; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", names[i]);
+    if (count > SHOWN)
+        fprintf(stderr, " and %zu more", count - SHOWN);
+    fputc('\n', stderr);
+}

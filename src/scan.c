@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "codec.h"
@@ -18,6 +19,28 @@ const char *scan_ext(const char *name)
 {
     const char *dot = strrchr(name, '.');
     return dot != NULL && dot != name ? dot + 1 : "";
+}
+
+const char *scan_unread_format(const char *ext)
+{
+    static const struct { const char *ext, *format; } formats[] = {
+        { "webp", "WebP" }, { "tif", "TIFF" }, { "tiff", "TIFF" },
+        { "heic", "HEIF" }, { "heif", "HEIF" }, { "avif", "AVIF" },
+        { "jxl", "JPEG XL" }, { "jp2", "JPEG 2000" }, { "j2k", "JPEG 2000" },
+        { "ico", "ICO" }, { "svg", "SVG" }, { "dng", "camera raw" },
+        { "cr2", "camera raw" }, { "nef", "camera raw" }, { "arw", "camera raw" },
+    };
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcasecmp(ext, formats[i].ext) == 0)
+            return formats[i].format;
+    return NULL;
+}
+
+static int compare_unread(const void *a, const void *b)
+{
+    const scan_unread_t *x = a, *y = b;
+    int c = strcmp(x->format, y->format);
+    return c != 0 ? c : strcmp(x->name, y->name);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -82,7 +105,7 @@ int scan_dir(const char *dir, scan_list_t *list)
     DIR *d = opendir(dir);
     if (d == NULL)
         return -1;
-    size_t name_cap = 0, reject_cap = 0;
+    size_t name_cap = 0, reject_cap = 0, unread_cap = 0;
     struct dirent *e;
     errno = 0;
     while ((e = readdir(d)) != NULL) {
@@ -90,8 +113,19 @@ int scan_dir(const char *dir, scan_list_t *list)
             continue;
         if (!codec_can_read_ext(scan_ext(e->d_name))) {
             /* Directories are not files, so they are not counted. */
-            if (e->d_type != DT_DIR)
-                list->skipped++;
+            if (e->d_type == DT_DIR)
+                continue;
+            list->skipped++;
+            const char *format = scan_unread_format(scan_ext(e->d_name));
+            if (format != NULL) {
+                scan_unread_t u = { strdup(e->d_name), format };
+                if (u.name == NULL ||
+                    push((void **)&list->unread, &list->unread_count, &unread_cap,
+                         sizeof u, &u) != 0) {
+                    free(u.name);
+                    goto fail;
+                }
+            }
             continue;
         }
         const char *why = why_not_a_file(dirfd(d), e->d_name);
@@ -122,6 +156,7 @@ int scan_dir(const char *dir, scan_list_t *list)
     scan_sort(list->names, list->count);
     qsort(list->rejects, list->reject_count, sizeof *list->rejects,
           compare_rejects);
+    qsort(list->unread, list->unread_count, sizeof *list->unread, compare_unread);
     return 0;
 fail:;
     int saved = errno ? errno : ENOMEM;
@@ -139,7 +174,10 @@ void scan_free(scan_list_t *list)
         free(list->rejects[i].name);
         free(list->rejects[i].reason);
     }
+    for (size_t i = 0; i < list->unread_count; i++)
+        free(list->unread[i].name);
     free(list->names);
     free(list->rejects);
+    free(list->unread);
     memset(list, 0, sizeof *list);
 }

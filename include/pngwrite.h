@@ -1,0 +1,33 @@
+/* pngwrite: a small PNG encoder for what stb_image_write cannot write:
+ * 16-bit samples, palettes, and Adam7 interlacing (the last two for the
+ * test fixtures). Samples go out big-endian as PNG wants; every row gets
+ * filter 0 (none), and the zlib stream comes from the caller's deflate. */
+#ifndef NOISEAUG_PNGWRITE_H
+#define NOISEAUG_PNGWRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* zlib-compresses len bytes into a malloc'd buffer; NULL on failure. */
+typedef unsigned char *pngwrite_deflate_fn(const unsigned char *data, size_t len,
+                                           size_t *out_len);
+
+typedef struct {
+    int width, height;
+    int channels;                 /* 1..4, or 1 with a palette */
+    int bits;                     /* 8 or 16 */
+    const void *pixels;           /* interleaved; uint16_t when bits = 16 */
+    const unsigned char *palette; /* RGB triples, or NULL */
+    int palette_size;             /* 1..256 entries when palette is set */
+    int interlace;                /* 1 for Adam7 */
+} pngwrite_image_t;
+
+/* Encodes img as a PNG into a malloc'd buffer (*out, *out_len). Returns 0,
+ * or -1 when memory is short, the shape is invalid or deflate fails. */
+int pngwrite_encode(const pngwrite_image_t *img, pngwrite_deflate_fn *deflate,
+                    unsigned char **out, size_t *out_len);
+
+/* CRC-32 as PNG and zlib use it (polynomial 0xEDB88320). */
+uint32_t pngwrite_crc32(uint32_t crc, const unsigned char *p, size_t len);
+
+#endif
