@@ -100,13 +100,20 @@ INLINE size_t colour_index(const image_t *img, size_t k)
 }
 
 /* Fixed-point weight with 16 fractional bits, clamped to [0, 1]. */
-static uint32_t fixed_weight(double w)
+/* Fraction bits of the fixed-point blends. 16 keep 8-bit arithmetic in 32
+ * bits; 16-bit samples need 32, or the weight's rounding (up to 2^-17)
+ * would move results by up to 0.4 of a level. */
+#define FRAC_BITS(bits) ((bits) == 16 ? 32 : 16)
+
+/* Weight w in [0, 1] as a fixed-point fraction with `frac` bits. */
+static uint64_t fixed_weight(double w, int frac)
 {
+    double one = (double)(1ull << frac);
     if (!(w > 0.0))
         return 0;
     if (w >= 1.0)
-        return 65536;
-    return (uint32_t)lround(w * 65536.0);
+        return 1ull << frac;
+    return (uint64_t)floor(w * one + 0.5);
 }
 
 /* --- statistics ------------------------------------------------------- */
@@ -234,9 +241,9 @@ void noise_salt_pepper(image_t *img, rng_t *rng, double amount)
 enum { GAUSS_BLOCK = 1024, GAUSS_SUB = 128 };  /* multiples of 8 */
 
 /* w·(mean + std·z) + 1/2 in 16.16 fixed point, for any deviate z. */
-static int64_t gauss_fixed(uint32_t wq, double mean, double std, double z)
+static int64_t gauss_fixed(uint64_t wq, int frac, double mean, double std, double z)
 {
-    return (int64_t)floor((double)wq * (mean + std * z) + 0.5) + 32768;
+    return (int64_t)floor((double)wq * (mean + std * z) + 0.5) + (1ll << (frac - 1));
 }
 
 /* Per-image fixed-point form of w·(mean + std·z) on each normal bin: the
@@ -247,12 +254,13 @@ static int64_t gauss_fixed(uint32_t wq, double mean, double std, double z)
  * so the table stays in L1 beside the block. */
 typedef struct {
     double mean, std;
-    uint32_t wq;
+    uint64_t wq;
+    int frac;
     int32_t base32[NORMAL_BINS], step32[NORMAL_BINS];
     int64_t base64[NORMAL_BINS], step64[NORMAL_BINS];
 } gauss_table_t;
 
-INLINE void gauss_table_init(gauss_table_t *t, uint32_t wq, double mean,
+INLINE void gauss_table_init(gauss_table_t *t, uint64_t wq, double mean,
                              double std, int bits)
 {
     const double *k = normal_knots();
@@ -260,8 +268,9 @@ INLINE void gauss_table_init(gauss_table_t *t, uint32_t wq, double mean,
     t->mean = mean;
     t->std = std;
     t->wq = wq;
+    t->frac = FRAC_BITS(bits);
     for (unsigned i = 1; i < NORMAL_BINS - 1; i++) {
-        int64_t base = gauss_fixed(wq, mean, std, k[i]);
+        int64_t base = gauss_fixed(wq, t->frac, mean, std, k[i]);
         int64_t step = (int64_t)floor((double)wq * std * (k[i + 1] - k[i]) + 0.5);
         if (bits == 16) {
             t->base64[i] = base;
@@ -311,7 +320,7 @@ static void gauss_apply8(uint8_t *q, const int32_t *noise, size_t count, int32_t
 static int64_t gauss_noise_one(const gauss_table_t *t, uint32_t d, rng_t *rng, int bits)
 {
     if (normal_is_tail(d))
-        return gauss_fixed(t->wq, t->mean, t->std, normal_tail(d, rng));
+        return gauss_fixed(t->wq, t->frac, t->mean, t->std, normal_tail(d, rng));
     uint32_t bin = d >> NORMAL_FRAC_BITS;
     int64_t odd = 2 * (int64_t)(d & FRAC_MASK) + 1;
     if (bits == 16)
@@ -371,8 +380,9 @@ INLINE int add_gauss_impl(image_t *img, rng_t *rng, double weight, int bits)
     double mean, std;
     colour_stats_impl(img, &mean, &std, bits);
     /* out = (1-w)·x + w·(mean + std·z), in 16.16 fixed point. */
-    uint32_t wq = fixed_weight(weight);
-    int64_t keep = 65536 - (int64_t)wq;
+    const int frac = FRAC_BITS(bits);
+    uint64_t wq = fixed_weight(weight, frac);
+    int64_t keep = (int64_t)((1ull << frac) - wq);
     const int64_t max = bits == 16 ? 65535 : 255;
     gauss_table_t *t = malloc(sizeof *t);
     if (t == NULL)
@@ -407,7 +417,7 @@ INLINE int add_gauss_impl(image_t *img, rng_t *rng, double weight, int bits)
         for (size_t j = 0; j < count; j++) {
             size_t i = colour_index(img, k0 + j);
             int64_t v = (keep * (int64_t)load(p, i, bits) +
-                         gauss_noise_one(t, words[j] >> 12, rng, bits)) >> 16;
+                         gauss_noise_one(t, words[j] >> 12, rng, bits)) >> frac;
             store(p, i, (uint32_t)(v < 0 ? 0 : v > max ? max : v), bits);
         }
     }
@@ -538,28 +548,36 @@ int noise_fit_partner(const image_t *src, const image_t *img, image_t *out)
     return 0;
 }
 
-INLINE void add_pic_row(void *p, const void *q, size_t pixels, size_t ch,
-                        size_t cc, uint32_t keep, uint32_t wq, int bits)
+/* (keep·x + w·p + 1/2) >> frac, keep + w = 2^frac: 32-bit arithmetic for
+ * 8-bit samples (vectorises well), 64-bit for 16-bit ones. */
+INLINE uint32_t blend(uint64_t keep, uint64_t wq, uint32_t x, uint32_t p, int bits)
 {
-    /* (keep·x + w·p + 1/2) >> 16 with keep + w = 65536: at most
-     * 65536·65535 + 32768 < 2^32, so 32 bits suffice for 16-bit samples. */
+    if (bits == 16)
+        return (uint32_t)((keep * x + wq * p + (1ull << 31)) >> 32);
+    return ((uint32_t)keep * x + (uint32_t)wq * p + 32768u) >> 16;
+}
+
+INLINE void add_pic_row(void *p, const void *q, size_t pixels, size_t ch,
+                        size_t cc, uint64_t keep, uint64_t wq, int bits)
+{
     if (ch == cc) {
         size_t n = pixels * cc;
         for (size_t i = 0; i < n; i++)
-            store(p, i, (keep * load(p, i, bits) + wq * load(q, i, bits) + 32768u) >> 16, bits);
+            store(p, i, blend(keep, wq, load(p, i, bits), load(q, i, bits), bits), bits);
         return;
     }
     for (size_t x = 0; x < pixels; x++)
         for (size_t c = 0; c < cc; c++) {
             size_t i = x * ch + c;
-            store(p, i, (keep * load(p, i, bits) + wq * load(q, x * cc + c, bits) + 32768u) >> 16,
+            store(p, i, blend(keep, wq, load(p, i, bits), load(q, x * cc + c, bits), bits),
                   bits);
         }
 }
 
-INLINE int add_pic_impl(image_t *img, const image_t *partner, double blend, int bits)
+INLINE int add_pic_impl(image_t *img, const image_t *partner, double blend_weight, int bits)
 {
-    uint32_t wq = fixed_weight(blend), keep = 65536 - wq;
+    uint64_t wq = fixed_weight(blend_weight, FRAC_BITS(bits));
+    uint64_t keep = (1ull << FRAC_BITS(bits)) - wq;
     size_t w = (size_t)img->width, ch = (size_t)img->channels;
     size_t cc = (size_t)image_colour_channels(img);
     size_t row_samples = w * ch;

@@ -27,6 +27,7 @@
 #include "codec.h"
 #include "fileio.h"
 #include "report.h"
+#include "nameset.h"
 #include "ring.h"
 #include "scan.h"
 
@@ -51,6 +52,7 @@ struct pipeline {
     ring_t ring;
     job_t *jobs;         /* one per ring slot */
     size_t next_input;   /* next input index to submit */
+    nameset_t outputs;   /* output names planned so far, and whose */
     pipeline_stats_t stats;
 };
 
@@ -179,8 +181,18 @@ static void submit(pipeline_t *pl)
     job->req.data = job;
     int rc = plan_make(&cfg->modes, cfg->seed, cfg->names, cfg->count,
                        job->index, &job->plan);
-    if (rc != 0) {
+    size_t first = 0;
+    int added = rc == 0 ? nameset_add(&pl->outputs, job->plan.out_name, job->index, &first) : -1;
+    if (rc != 0 || added < 0) {
         snprintf(job->err, sizeof job->err, "out of memory");
+        rc = -1;
+    } else if (added == 0) {
+        /* Two inputs, one output name (a.gif and a.png both give a_ps.png
+         * under ps): the first in input order keeps it. */
+        snprintf(job->err, sizeof job->err,
+                 "output name %s is already taken by %s; not written",
+                 job->plan.out_name, cfg->names[first]);
+        rc = -1;
     } else if (cfg->out_is_in_dir &&
                scan_find(cfg->names, cfg->count, job->plan.out_name) >= 0) {
         /* Writing in place: this output's name is taken by an input. */
@@ -270,6 +282,7 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
     pump(&pl);
     uv_run(&pl.loop, UV_RUN_DEFAULT);
     uv_loop_close(&pl.loop);
+    nameset_free(&pl.outputs);
     free(pl.jobs);
     ring_free(&pl.ring);
     *stats = pl.stats;

@@ -548,10 +548,11 @@ static int write_formats(const char *dir)
         rc |= exif_jpeg(f, o);
     rc |= gif_file(f);
     rc |= psd_file(f);
-    rc |= pnm_file(f, "grey.pgm", 1, 8);
-    rc |= pnm_file(f, "rgb.ppm", 3, 8);
-    rc |= pnm_file(f, "grey16.pgm", 1, 16);
-    rc |= pnm_file(f, "any.pnm", 3, 8);
+    /* Stems apart from the PNGs', whose outputs would share names. */
+    rc |= pnm_file(f, "pnm_grey.pgm", 1, 8);
+    rc |= pnm_file(f, "pnm_rgb.ppm", 3, 8);
+    rc |= pnm_file(f, "pnm_grey16.pgm", 1, 16);
+    rc |= pnm_file(f, "pnm_any.pnm", 3, 8);
     rc |= unsupported_files(u);
     return rc;
 }

@@ -3,7 +3,9 @@
  * Statistical checks use a 256x256 image, so n = 196608 colour samples for
  * RGB, and bounds of 4 standard deviations derived from the binomial or
  * normal distribution of the statistic; a correct kernel fails one with
- * probability below 1e-4, and the seeds are fixed, so results repeat. */
+ * probability below 1e-4, and the seeds are fixed, so results repeat.
+ * Each runs at both depths: 16-bit images use the 8-bit values times 257
+ * (S below), so every mean and standard deviation scales by S. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +29,8 @@ static image_t checkerboard(int channels, uint32_t lo, uint32_t hi, int bits)
         for (int x = 0; x < SIDE; x++)
             for (int c = 0; c < channels; c++, i++) {
                 int alpha = channels % 2 == 0 && c == channels - 1;
-                uint32_t v = alpha ? (uint32_t)(x + y) % 256 : ((x + y) % 2 ? hi : lo);
+                uint32_t v = alpha ? (uint32_t)(x + y) % 256 * (bits == 16 ? 257u : 1u)
+                                   : ((x + y) % 2 ? hi : lo);
                 if (bits == 16)
                     ((uint16_t *)img.pixels)[i] = (uint16_t)v;
                 else
@@ -80,13 +83,19 @@ static void colour_stats_skip_alpha(void **state)
     image_free(&img);
 }
 
+/* Runs body for channels 1..4 at 8 and 16 bits, with S the depth scale. */
+#define FOR_EACH_SHAPE(channels, bits, S)                                       \
+    for (int bits = 8; bits <= 16; bits += 8)                                   \
+        for (int channels = 1, S = bits == 16 ? 257 : 1; channels <= 4; channels++)
+
 static void salt_pepper_rate(void **state)
 {
     (void)state;
-    for (int channels = 1; channels <= 4; channels++) {
-        image_t img = checkerboard(channels, 100, 160, 8), before = copy_of(&img);
+    FOR_EACH_SHAPE(channels, bits, S) {
+        image_t img = checkerboard(channels, 100 * S, 160 * S, bits), before = copy_of(&img);
+        uint32_t max = bits == 16 ? 65535 : 255;
         rng_t r;
-        rng_seed(&r, (uint64_t)channels);
+        rng_seed(&r, (uint64_t)(channels + bits));
         noise_salt_pepper(&img, &r, 0.05);
         size_t n = image_sample_count(&img), colour = 0, salt = 0, pepper = 0;
         for (size_t i = 0; i < n; i++) {
@@ -94,7 +103,7 @@ static void salt_pepper_rate(void **state)
                 continue;
             colour++;
             uint32_t v = at(&img, i);
-            if (v == 255)
+            if (v == max)
                 salt++;
             else if (v == 0)
                 pepper++;
@@ -113,14 +122,15 @@ static void salt_pepper_rate(void **state)
 static void add_gauss_moments(void **state)
 {
     (void)state;
-    /* x in {100, 160}: mean 130, std 30; out = 0.9x + 0.1g, g ~ N(130, 30),
-     * so out - 0.9x - 13 ~ N(0, 3^2) plus rounding (uniform, var 1/12).
-     * Clipping cannot happen: 0.9*160 + 13 + 4*3 < 255. Bounds at 4 sd:
-     * mean within 4*3/sqrt(n); variance 9 + 1/12 within 4*9*sqrt(2/n). */
-    for (int channels = 1; channels <= 4; channels++) {
-        image_t img = checkerboard(channels, 100, 160, 8), before = copy_of(&img);
+    /* x in {100, 160}·S: mean 130·S, std 30·S; out = 0.9x + 0.1g with
+     * g ~ N(130·S, 30·S), so out - 0.9x - 13·S ~ N(0, (3·S)^2) plus rounding
+     * (uniform, var 1/12). Clipping cannot happen: 0.9·160 + 13 + 4·3 < 255.
+     * Bounds at 4 sd: mean within 4·3·S/sqrt(n); variance (3·S)^2 + 1/12
+     * within 4·(3·S)^2·sqrt(2/n). */
+    FOR_EACH_SHAPE(channels, bits, S) {
+        image_t img = checkerboard(channels, 100 * S, 160 * S, bits), before = copy_of(&img);
         rng_t r;
-        rng_seed(&r, 100 + (uint64_t)channels);
+        rng_seed(&r, 100 + (uint64_t)(channels + bits));
         noise_add_gauss(&img, &r, 0.1);
         size_t n = image_sample_count(&img), colour = 0;
         double sum = 0, sum_sq = 0;
@@ -128,13 +138,14 @@ static void add_gauss_moments(void **state)
             if (is_alpha(&img, i))
                 continue;
             colour++;
-            double d = (double)at(&img, i) - 0.9 * at(&before, i) - 13.0;
+            double d = (double)at(&img, i) - 0.9 * at(&before, i) - 13.0 * S;
             sum += d;
             sum_sq += d * d;
         }
         double mean = sum / colour, var = sum_sq / colour - mean * mean;
-        assert_true(fabs(mean) < 4 * 3 / sqrt(colour));
-        assert_true(fabs(var - (9 + 1.0 / 12)) < 4 * 9 * sqrt(2.0 / colour));
+        double sd = 3.0 * S;
+        assert_true(fabs(mean) < 4 * sd / sqrt(colour));
+        assert_true(fabs(var - (sd * sd + 1.0 / 12)) < 4 * sd * sd * sqrt(2.0 / colour));
         assert_alpha_kept(&before, &img);
         image_free(&img);
         image_free(&before);
@@ -144,16 +155,17 @@ static void add_gauss_moments(void **state)
 static void mix_gauss_rate_and_values(void **state)
 {
     (void)state;
-    /* A sample is replaced with probability 0.05 by round(g), g ~ N(130, 30).
-     * Replacements equal to the old value (P about 0.008) go unseen, so the
-     * visible rate is 0.05 * (1 - 0.008), well inside the 4 sd bound.
-     * Visible replacements have mean 130 (the hidden ones sit symmetrically
-     * at 130 +- 30) within 4*30/sqrt(m), and sd 30 (removing mass at exactly
-     * one sd leaves the variance unchanged) within 4*30/sqrt(2m). */
-    for (int channels = 1; channels <= 4; channels++) {
-        image_t img = checkerboard(channels, 100, 160, 8), before = copy_of(&img);
+    /* A sample is replaced with probability 0.05 by round(g), g ~ N(130·S,
+     * 30·S). Replacements equal to the old value (P about 0.008/S) go
+     * unseen, so the visible rate is 0.05·(1 - 0.008/S), well inside the
+     * 4 sd bound. Visible replacements have mean 130·S (the hidden ones sit
+     * symmetrically at 130·S +- 30·S) within 4·30·S/sqrt(m), and sd 30·S
+     * (removing mass at exactly one sd leaves the variance unchanged)
+     * within 4·30·S/sqrt(2m). */
+    FOR_EACH_SHAPE(channels, bits, S) {
+        image_t img = checkerboard(channels, 100 * S, 160 * S, bits), before = copy_of(&img);
         rng_t r;
-        rng_seed(&r, 200 + (uint64_t)channels);
+        rng_seed(&r, 200 + (uint64_t)(channels + bits));
         noise_mix_gauss(&img, &r, 0.05);
         size_t n = image_sample_count(&img), colour = 0, changed = 0;
         double sum = 0, sum_sq = 0;
@@ -170,8 +182,8 @@ static void mix_gauss_rate_and_values(void **state)
         double rate = (double)changed / colour;
         assert_true(fabs(rate - 0.05) < four_sd(0.05, colour));
         double mean = sum / changed, sd = sqrt(sum_sq / changed - mean * mean);
-        assert_true(fabs(mean - 130) < 4 * 30 / sqrt(changed));
-        assert_true(fabs(sd - 30) < 4 * 30 / sqrt(2.0 * changed));
+        assert_true(fabs(mean - 130.0 * S) < 4 * 30.0 * S / sqrt(changed));
+        assert_true(fabs(sd - 30.0 * S) < 4 * 30.0 * S / sqrt(2.0 * changed));
         assert_alpha_kept(&before, &img);
         image_free(&img);
         image_free(&before);
@@ -214,6 +226,31 @@ static void add_pic_is_rounded_blend(void **state)
     image_free(&partner);
 }
 
+static void add_pic_is_rounded_blend_16(void **state)
+{
+    (void)state;
+    /* 16-bit pairs on a coarse grid: |out - (0.9x + 0.1p)| <= 1/2 plus the
+     * fixed-point error, at most 65535·2^-31 with 32 fraction bits. */
+    enum { STEPS = 256 };
+    image_t img, partner;
+    assert_int_equal(image_alloc(&img, STEPS, STEPS, 1, 16), 0);
+    assert_int_equal(image_alloc(&partner, STEPS, STEPS, 1, 16), 0);
+    for (int a = 0; a < STEPS; a++)
+        for (int b = 0; b < STEPS; b++) {
+            ((uint16_t *)img.pixels)[a * STEPS + b] = (uint16_t)(a * 257 + b % 7);
+            ((uint16_t *)partner.pixels)[a * STEPS + b] = (uint16_t)(b * 257 + a % 5);
+        }
+    image_t before = copy_of(&img);
+    assert_int_equal(noise_add_pic(&img, &partner, 0.1), 0);
+    for (size_t i = 0; i < STEPS * STEPS; i++) {
+        double want = 0.9 * at(&before, i) + 0.1 * at(&partner, i);
+        assert_true(fabs(at(&img, i) - want) <= 0.5 + 65535.0 / 2147483648.0);
+    }
+    image_free(&img);
+    image_free(&partner);
+    image_free(&before);
+}
+
 static void add_pic_keeps_alpha(void **state)
 {
     (void)state;
@@ -232,12 +269,12 @@ static void add_pic_keeps_alpha(void **state)
 static void mix_pic_rate_and_source(void **state)
 {
     (void)state;
-    for (int channels = 1; channels <= 4; channels++) {
-        image_t img = checkerboard(channels, 100, 160, 8), before = copy_of(&img);
+    FOR_EACH_SHAPE(channels, bits, S) {
+        image_t img = checkerboard(channels, 100 * S, 160 * S, bits), before = copy_of(&img);
         int cc = channels - (channels % 2 == 0);
-        image_t partner = constant(SIDE, SIDE, cc, 8, 7);
+        image_t partner = constant(SIDE, SIDE, cc, bits, 7u * (uint32_t)S);
         rng_t r;
-        rng_seed(&r, 300 + (uint64_t)channels);
+        rng_seed(&r, 300 + (uint64_t)(channels + bits));
         noise_mix_pic(&img, &partner, &r, 0.05);
         size_t n = image_sample_count(&img), colour = 0, changed = 0;
         for (size_t i = 0; i < n; i++) {
@@ -245,7 +282,7 @@ static void mix_pic_rate_and_source(void **state)
                 continue;
             colour++;
             if (at(&img, i) != at(&before, i)) {
-                assert_int_equal(at(&img, i), 7);
+                assert_int_equal(at(&img, i), 7 * S);
                 changed++;
             }
         }
@@ -366,6 +403,7 @@ int main(void)
         cmocka_unit_test(add_gauss_moments),
         cmocka_unit_test(mix_gauss_rate_and_values),
         cmocka_unit_test(add_pic_is_rounded_blend),
+        cmocka_unit_test(add_pic_is_rounded_blend_16),
         cmocka_unit_test(add_pic_keeps_alpha),
         cmocka_unit_test(mix_pic_rate_and_source),
         cmocka_unit_test(same_stream_same_result),

@@ -1,0 +1,143 @@
+#!/usr/bin/env bats
+# Every kind of file comes out right: channels, depth, size, alpha, EXIF
+# orientation; what cannot be read is refused or named, never written wrong.
+
+load helpers
+
+FORMATS="$ROOT/data/formats"
+UNSUPPORTED="$ROOT/data/unsupported"
+
+# Each output line's input and output agree on width, height, channels,
+# bits and the alpha plane (fields 1-4 and 6 of imginfo).
+check_fidelity() {
+    while IFS= read -r line; do
+        local in="${line%% --> *}" o="${line##* --> }"
+        local want got
+        want="$("$IMGINFO" "$in" | cut -d' ' -f1-4,6)"
+        got="$("$IMGINFO" "$o" | cut -d' ' -f1-4,6)"
+        # stb_image_write writes every JPEG with three components: in the
+        # pure-stb build a grey JPEG comes back as grey-valued RGB.
+        if [ "${CODEC:-turbo}" = stb ] && [[ "$o" == *.jpg ]] && [[ "$want" == *" 1 8 -" ]]; then
+            want="${want/ 1 8 -/ 3 8 -}"
+        fi
+        [ "$want" = "$got" ] || { echo "$in ($want) -> $o ($got)"; return 1; }
+    done <<<"$out"
+}
+
+@test "formats: every mode keeps channels, depth, size and alpha" {
+    local n
+    n=$(ls "$FORMATS" | wc -l)
+    for mode in ps addGauss mixGauss addPic mixPic; do
+        run_split --seed 1 --modes "$mode" "$FORMATS" "$BATS_TEST_TMPDIR/$mode"
+        [ "$status" -eq 0 ] || { echo "$mode: $err"; false; }
+        [ "$(printf '%s\n' "$out" | wc -l)" -eq "$n" ]
+        check_fidelity || { echo "mode $mode"; false; }
+    done
+}
+
+@test "formats: outputs are written in the documented format" {
+    run_split --seed 1 --modes ps "$FORMATS" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    local o="$BATS_TEST_TMPDIR/out"
+    for f in anim_ps.png composite_ps.png pnm_grey_ps.png pnm_rgb_ps.png pnm_grey16_ps.png \
+             pnm_any_ps.png grey16_ps.png \
+             image_ps.bmp rgba_ps.bmp image_ps.tga grey_ps.tga progressive_ps.jpg \
+             grey_ps.jpg rgb16_ps.png exif_6_ps.jpg; do
+        [ -f "$o/$f" ] || { echo "missing $f"; ls "$o"; false; }
+    done
+    # 16-bit inputs give 16-bit PNGs: bit depth byte 24 of the file is 16.
+    for f in rgb16_ps.png grey16_ps.png rgba16_ps.png grey_alpha16_ps.png; do
+        [ "$(od -An -tu1 -j24 -N1 "$o/$f" | tr -d ' ')" = 16 ] || { echo "$f"; false; }
+    done
+}
+
+@test "unsupported: CMYK and HDR refused in words, others named as skipped" {
+    run_split --seed 1 "$UNSUPPORTED" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ -z "$out" ]
+    grep -qx "noiseaug: $UNSUPPORTED/cmyk.jpg: unsupported: CMYK JPEG (4 colour components); convert it to RGB first" <<<"$err"
+    grep -q "^noiseaug: $UNSUPPORTED/scene.hdr: unsupported: Radiance HDR holds floating-point samples" <<<"$err"
+    grep -qx "noiseaug: skipped 1 TIFF file that noiseaug cannot read: scan.tif" <<<"$err"
+    grep -qx "noiseaug: skipped 1 WebP file that noiseaug cannot read: photo.webp" <<<"$err"
+    [[ "$err" == *"0 written, 2 failed, 2 skipped"* ]]
+    [ "$(ls -A "$BATS_TEST_TMPDIR/out" | wc -l)" -eq 0 ]
+}
+
+@test "a folder of WebPs does not come out empty without a word" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    for i in 1 2 3 4 5 6 7; do cp "$UNSUPPORTED/photo.webp" "$in/p$i.webp"; done
+    run_split --seed 1 "$in" "$BATS_TEST_TMPDIR/out"
+    grep -qx "noiseaug: skipped 7 WebP files that noiseaug cannot read: p1.webp, p2.webp, p3.webp, p4.webp, p5.webp and 2 more" <<<"$err"
+}
+
+@test "pixel limit: the largest allowed image works, one pixel more is refused" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$FORMATS/wide.png" "$in/"   # 4000 x 1
+    run_split --seed 1 --max-pixels 4000 "$in" "$BATS_TEST_TMPDIR/a"
+    [ "$status" -eq 0 ]
+    run_split --seed 1 --max-pixels 3999 "$in" "$BATS_TEST_TMPDIR/b"
+    [ "$status" -eq 1 ]
+    grep -qx "noiseaug: $in/wide.png: image too large: 4000x1 is over the limit of 3999 pixels (--max-pixels)" <<<"$err"
+}
+
+@test "EXIF orientations 1-8 come out as an independent decoder shows them" {
+    [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import PIL' 2>/dev/null ||
+        skip "Python PIL (python3-pil) not installed"
+    run_split --seed 1 --modes none "$FORMATS" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    /usr/bin/python3 - "$FORMATS" "$BATS_TEST_TMPDIR/out" <<'PY'
+import sys
+from PIL import Image, ImageOps, ImageChops, ImageStat
+src, out = sys.argv[1], sys.argv[2]
+for o in range(1, 9):
+    shown = ImageOps.exif_transpose(Image.open(f"{src}/exif_{o}.jpg")).convert("RGB")
+    ours = Image.open(f"{out}/exif_{o}_none.jpg").convert("RGB")
+    assert shown.size == ours.size == (96, 64), (o, shown.size, ours.size)
+    # Re-encoding at quality 95 moves samples by a few levels; a wrong turn
+    # moves the bars of the F by tens of pixels and the mean by far more.
+    diff = max(ImageStat.Stat(ImageChops.difference(shown, ours)).mean)
+    assert diff < 4, (o, diff)
+    # The stored pixels of 2..8 are not upright, so the check has teeth.
+    if o > 1:
+        raw = Image.open(f"{src}/exif_{o}.jpg").convert("RGB")
+        assert raw.size != ours.size or max(ImageStat.Stat(ImageChops.difference(raw, ours)).mean) > 10, o
+PY
+}
+
+@test "16-bit PNG outputs open in an independent decoder (PIL)" {
+    [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import PIL' 2>/dev/null ||
+        skip "Python PIL (python3-pil) not installed"
+    run_split --seed 1 --modes addGauss "$FORMATS" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    /usr/bin/python3 - "$BATS_TEST_TMPDIR/out" <<'PY'
+import sys
+from PIL import Image
+out = sys.argv[1]
+for name, size in (("grey16", (64, 48)), ("rgb16", (64, 48)), ("rgba16", (40, 30)),
+                   ("grey_alpha16", (40, 30))):
+    im = Image.open(f"{out}/{name}_addGauss.png")
+    im.load()
+    assert im.size == size, (name, im.size)
+    assert im.info.get("interlace", 0) == 0
+    if name == "grey16":
+        # PIL keeps 16-bit grey as I;16: values above 255 prove the depth.
+        assert im.mode in ("I;16", "I;16B", "I"), im.mode
+        lo, hi = im.getextrema()
+        assert hi > 255, (lo, hi)
+PY
+}
+
+@test "two inputs with one output name: the first keeps it, the second fails" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$FORMATS/anim.gif" "$in/a.gif"
+    cp "$FORMATS/rgba.png" "$in/a.png"
+    run_split --seed 1 --modes ps "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ "$out" = "$in/a.gif --> $BATS_TEST_TMPDIR/out/a_ps.png" ]
+    grep -qx "noiseaug: $in/a.png: output name a_ps.png is already taken by a.gif; not written" <<<"$err"
+    # The file is a.gif's: 3 channels (the GIF has no transparency), not 4.
+    [ "$("$IMGINFO" "$BATS_TEST_TMPDIR/out/a_ps.png" | cut -d' ' -f3)" = 3 ]
+}
