@@ -58,8 +58,9 @@ $(BUILD)/gen_samples $(BUILD)/imginfo: $(BUILD)/%: tools/%.c $(LIB_OBJ)
 # Debian packages the build and the tests need. tools/install-deps installs
 # the missing ones (apt-get, through sudo when not root) and does nothing
 # when all are present.
+# python3-pil is the independent decoder some tests check outputs against.
 DEB_PACKAGES := pkg-config libuv1-dev libstb-dev libturbojpeg0-dev libdeflate-dev \
-                libcmocka-dev bats
+                libcmocka-dev bats python3-pil
 deps:
 	@./tools/install-deps $(DEB_PACKAGES)
 
