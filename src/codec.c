@@ -282,6 +282,19 @@ static int stb_decode(const unsigned char *data, size_t len, image_t *out,
 {
     const stbi_uc *p = data;
     int n32 = (int)len, w, h, n;
+    /* A PNG's size is in its IHDR; read it here, since stb_image refuses
+     * the very largest headers with a vaguer "too large" of its own. */
+    static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    if (len >= 24 && memcmp(data, png_sig, 8) == 0 && memcmp(data + 12, "IHDR", 4) == 0) {
+        uint32_t pw = (uint32_t)data[16] << 24 | (uint32_t)data[17] << 16 | (uint32_t)data[18] << 8 | data[19];
+        uint32_t ph = (uint32_t)data[20] << 24 | (uint32_t)data[21] << 16 | (uint32_t)data[22] << 8 | data[23];
+        if (pw > INT32_MAX || ph > INT32_MAX ||
+            check_size((int)pw, (int)ph, err, errlen) != 0) {
+            if (pw > INT32_MAX || ph > INT32_MAX)
+                snprintf(err, errlen, "image too large: %ux%u", pw, ph);
+            return -1;
+        }
+    }
     if (stbi_info_from_memory(p, n32, &w, &h, &n) && check_size(w, h, err, errlen) != 0)
         return -1;
     if (stbi_is_hdr_from_memory(p, n32)) {

@@ -496,9 +496,36 @@ static int pnm_file(const char *dir, const char *name, int channels, int bits)
     return rc;
 }
 
-/* Kinds the tool refuses (CMYK JPEG, HDR) or skips by extension. */
+/* A PNG whose header claims 100000 x 100000 pixels (30 GB of RGB) over
+ * a few bytes of data: the dimension bomb, refused from its header. */
+static int bomb_png(const char *dir)
+{
+    unsigned char png[8 + 25 + 12 + 12] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    unsigned char *c = png + 8;
+    be32(c, 13);
+    memcpy(c + 4, "IHDR", 4);
+    be32(c + 8, 100000);
+    be32(c + 12, 100000);
+    c[16] = 8;  /* bit depth */
+    c[17] = 2;  /* RGB */
+    be32(c + 21, pngwrite_crc32(0, c + 4, 17));
+    c += 25;
+    be32(c, 0);  /* an empty IDAT */
+    memcpy(c + 4, "IDAT", 4);
+    be32(c + 8, pngwrite_crc32(0, c + 4, 4));
+    c += 12;
+    be32(c, 0);
+    memcpy(c + 4, "IEND", 4);
+    be32(c + 8, pngwrite_crc32(0, c + 4, 4));
+    return write_named(dir, "bomb.png", png, sizeof png);
+}
+
+/* Kinds the tool refuses (CMYK JPEG, HDR, a dimension bomb) or skips by
+ * extension. */
 static int unsupported_files(const char *dir)
 {
+    if (bomb_png(dir) != 0)
+        return -1;
     if (jpeg_variant(dir, "cmyk.jpg", 4, CODEC_JPEG_CMYK) != 0)
         return -1;
     /* A 4x4 Radiance HDR, flat (not run-length) RGBE pixels. */

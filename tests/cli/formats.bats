@@ -51,7 +51,7 @@ check_fidelity() {
     done
 }
 
-@test "unsupported: CMYK and HDR refused in words, others named as skipped" {
+@test "unsupported: CMYK, HDR and a dimension bomb refused in words, others named as skipped" {
     run_split --seed 1 "$UNSUPPORTED" "$BATS_TEST_TMPDIR/out"
     [ "$status" -eq 1 ]
     [ -z "$out" ]
@@ -59,7 +59,8 @@ check_fidelity() {
     grep -q "^noiseaug: $UNSUPPORTED/scene.hdr: unsupported: Radiance HDR holds floating-point samples" <<<"$err"
     grep -qx "noiseaug: skipped 1 TIFF file that noiseaug cannot read: scan.tif" <<<"$err"
     grep -qx "noiseaug: skipped 1 WebP file that noiseaug cannot read: photo.webp" <<<"$err"
-    [[ "$err" == *"0 written, 2 failed, 2 skipped"* ]]
+    grep -qx "noiseaug: $UNSUPPORTED/bomb.png: image too large: 100000x100000 is over the limit of 268435456 pixels (--max-pixels)" <<<"$err"
+    [[ "$err" == *"0 written, 3 failed, 2 skipped"* ]]
     [ "$(ls -A "$BATS_TEST_TMPDIR/out" | wc -l)" -eq 0 ]
 }
 
