@@ -19,16 +19,11 @@ typedef enum {
     NOISE_NONE = NOISE_MODE_COUNT
 } noise_mode_t;
 
-/* Strengths of the five functions; see NOISE_PARAMS_DEFAULT. */
-typedef struct {
-    double ps_amount;     /* total probability a sample becomes 0 or max */
-    double gauss_weight;  /* weight of the Gaussian draw in addGauss */
-    double mix_rate;      /* probability a sample is replaced (mix modes) */
-    double blend;         /* weight of the partner in addPic */
-} noise_params_t;
-
-/* The strengths of the competition script this tool replaces. */
-#define NOISE_PARAMS_DEFAULT { 0.05, 0.1, 0.05, 0.1 }
+/* The default strength of each mode, those of the competition script this
+ * tool replaces: ps amount 0.05 (total probability a sample becomes 0 or
+ * max), addGauss weight 0.1, mix rate 0.05 (probability a sample is
+ * replaced, mixGauss and mixPic), addPic blend 0.1. */
+double noise_default_strength(noise_mode_t mode);
 
 /* The mode's name as used on the command line ("ps", "addGauss", ...,
  * "none"). */

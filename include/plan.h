@@ -1,8 +1,9 @@
-/* plan: what happens to one input, decided before any pixel is read.
+/* plan: what happens to one output, decided before any pixel is read.
  *
- * The mode, the partner and the output name come from the image's own
- * random stream, so they depend only on (seed, name, copy) and the list of
- * inputs: the same everywhere, whatever the thread or timing. */
+ * The mode, the partner, the strength and the output name come from the
+ * output's own random stream, keyed by (seed, input name, copy index), so
+ * they depend only on those and on the list of inputs: the same on every
+ * machine, thread and shard, and known up front for --dry-run. */
 #ifndef NOISEAUG_PLAN_H
 #define NOISEAUG_PLAN_H
 
@@ -12,32 +13,60 @@
 #include "noise.h"
 #include "rng.h"
 
-/* Relative weights of the modes; 0 leaves a mode out, and all 0 means no
- * noise at all (mode NOISE_NONE, tag "none"). */
+/* A strength: fixed when lo == hi, else drawn uniformly in [lo, hi]. */
 typedef struct {
-    double weight[NOISE_MODE_COUNT];
-} plan_modes_t;
+    double lo, hi;
+} plan_range_t;
+
+typedef struct {
+    uint64_t seed;
+    double weight[NOISE_MODE_COUNT];          /* relative; all 0 = no noise */
+    plan_range_t strength[NOISE_MODE_COUNT];  /* per mode */
+    unsigned copies;                          /* outputs per input, >= 1 */
+    int format;                               /* codec_format_t, or -1 to keep */
+} plan_config_t;
+
+/* Sets cfg to the defaults: every mode with weight 1 and its default
+ * strength, one copy, formats kept, seed 0. */
+void plan_defaults(plan_config_t *cfg);
 
 typedef struct {
     noise_mode_t mode;
-    long partner;    /* index of the partner in the input list, or -1 */
-    rng_t rng;       /* the image's stream, past the mode and partner draws */
-    char *out_name;  /* <stem>_<tag>.<ext>, malloc'd */
+    long partner;     /* index of the partner in the input list, or -1 */
+    double strength;  /* the strength this output uses */
+    unsigned copy;    /* copy index k */
+    int format;       /* codec_format_t the output is written in */
+    rng_t rng;        /* the output's stream, past the plan's own draws */
+    char *out_name;   /* <stem>_<tag>[_<k>].<ext>, no directory; malloc'd */
 } plan_t;
 
-/* Plans input `index` of `names` (count > index). Returns 0, or -1 when
- * memory is short. */
-int plan_make(const plan_modes_t *modes, uint64_t seed, char *const *names,
-              size_t count, size_t index, plan_t *out);
+/* Plans copy `copy` of input `index` of `names` (count > index); names may
+ * contain directories, and only their last component names the output.
+ * Returns 0, or -1 when memory is short. */
+int plan_make(const plan_config_t *cfg, char *const *names, size_t count,
+              size_t index, unsigned copy, plan_t *out);
 
 /* Frees the plan's strings. */
 void plan_free(plan_t *plan);
 
-/* Builds "<stem of input>_<tag>.<ext>" where ext is the input's own when the
- * encoder writes that format and "png" otherwise. malloc'd; NULL on OOM. */
-char *plan_output_name(const char *input, const char *tag);
+/* The codec format an input name is written in: `format` when it is not -1,
+ * else the input's own where the encoder writes it, PNG otherwise. */
+int plan_output_format(const char *input, int format);
 
-/* The name without its final extension, malloc'd; NULL on OOM. */
+/* Builds "<stem>_<tag>.<ext>" from the last component of input, where ext
+ * is the input's own when it is written in its own format, else that of
+ * `format`. malloc'd; NULL on OOM. */
+char *plan_output_name(const char *input, const char *tag, int format);
+
+/* The last component of name without its final extension, malloc'd; NULL
+ * on OOM. */
 char *plan_stem(const char *name);
+
+/* The shard (0..n-1) an input name belongs to: FNV-1a of the name as given
+ * (relative to IN_DIR, or as listed), modulo n. */
+uint64_t plan_shard_of(const char *name, uint64_t n);
+
+/* The last path component of name. */
+const char *plan_basename(const char *name);
 
 #endif

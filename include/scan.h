@@ -3,6 +3,7 @@
 #define NOISEAUG_SCAN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* An entry that looked like an image but cannot be one (a directory named
  * x.jpg, a dangling symlink, ...). */
@@ -29,10 +30,18 @@ typedef struct {
     size_t unread_count;
 } scan_list_t;
 
-/* Lists the regular files (or symlinks to them) directly in dir whose
- * extension is readable, skipping hidden names, sorted by name in byte
- * order. Returns 0, or -1 with errno set when dir cannot be read. */
-int scan_dir(const char *dir, scan_list_t *list);
+/* Lists the regular files (or symlinks to them) in dir whose extension is
+ * readable, skipping hidden names, sorted by relative path in byte order.
+ * With recursive, descends into subdirectories (not into symbolic links to
+ * directories, so no loop can form); names then carry their directories,
+ * "sub/a.jpg". Returns 0, or -1 with errno set when a directory cannot be
+ * read. */
+int scan_dir(const char *dir, int recursive, scan_list_t *list);
+
+/* Reads the inputs from a list, one path per line (or NUL-separated), kept
+ * as written and in the list's order; empty entries are ignored. Entries
+ * are filtered as scan_dir filters files. Returns 0, or -1 with errno. */
+int scan_from_list(FILE *in, int nul_separated, scan_list_t *list);
 
 /* Frees what scan_dir allocated. */
 void scan_free(scan_list_t *list);

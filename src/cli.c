@@ -4,14 +4,17 @@
 
 #include <ctype.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <uv.h>
 
 #include "codec.h"
+#include "noise.h"
 #include "report.h"
 
 #ifndef NOISEAUG_VERSION
@@ -20,33 +23,72 @@
 
 static const char usage_text[] =
     "Usage: noiseaug [OPTIONS] IN_DIR OUT_DIR\n"
-    "Write a noisy copy of every image in IN_DIR to OUT_DIR.\n"
+    "       noiseaug [OPTIONS] --files-from FILE OUT_DIR\n"
+    "Write noisy copies of the images in IN_DIR (or listed in FILE) to OUT_DIR.\n"
     "\n"
-    "Each image gets one of five noise functions, drawn at random:\n"
+    "Each output gets one of five noise functions, drawn at random:\n"
     "  ps        salt and pepper: 2.5% of samples to 0, 2.5% to max\n"
     "  addGauss  0.9*x + 0.1*g, g ~ N(mean, std) of the image\n"
     "  mixGauss  5% of samples replaced by g ~ N(mean, std)\n"
     "  addPic    0.9*x + 0.1*p, p from another image of the set\n"
     "  mixPic    5% of samples replaced by another image's\n"
     "\n"
-    "Options:\n"
-    "  -j, --jobs N      worker threads (default: online CPUs, at most 1024)\n"
-    "  -s, --seed N      64-bit seed; the same seed writes the same bytes\n"
-    "                    (default: random, printed in the summary)\n"
-    "  -m, --modes LIST  comma-separated subset of\n"
-    "                    ps,addGauss,mixGauss,addPic,mixPic (default: all);\n"
-    "                    'none' re-encodes without noise (a benchmark floor)\n"
-    "      --max-pixels N  refuse images of more than N pixels, checked\n"
-    "                    before decoding (default 268435456 = 2^28)\n"
-    "      --stats       print time per stage (read, decode, partner, noise,\n"
-    "                    encode, write), summed over jobs, on stderr\n"
-    "  -h, --help        show this help and exit\n"
-    "  -V, --version     show the version and exit\n"
+    "Inputs:\n"
+    "  -r, --recursive       descend into subdirectories, mirrored under OUT_DIR\n"
+    "      --files-from FILE read input paths from FILE ('-': stdin), one per line\n"
+    "  -0, --null            with --files-from: paths are NUL-separated\n"
+    "      --shard K/N       process only the inputs of shard K of N (0 <= K < N)\n"
+    "      --max-pixels N    refuse images of more than N pixels, checked before\n"
+    "                        decoding (default 268435456 = 2^28)\n"
     "\n"
-    "Output: OUT_DIR/<stem>_<tag>.<ext>, one line per image on stdout,\n"
-    "\"IN_DIR/a.jpg --> OUT_DIR/a_ps.jpg\", in input order.\n"
+    "Noise:\n"
+    "  -s, --seed N          64-bit seed; the same seed writes the same bytes\n"
+    "                        (default: random, printed in the summary)\n"
+    "  -m, --modes LIST      modes with optional weights, e.g. ps:2,addGauss,mixPic:0.5\n"
+    "                        (default: all five, equal weights); 'none' alone\n"
+    "                        re-encodes without noise (a benchmark floor)\n"
+    "      --ps-amount X     ps: share of samples changed (default 0.05)\n"
+    "      --gauss-weight X  addGauss: weight of the Gaussian (default 0.1)\n"
+    "      --mix-rate X      mixGauss, mixPic: share replaced (default 0.05)\n"
+    "      --blend X         addPic: weight of the partner (default 0.1)\n"
+    "                        each X is a value in [0, 1] or a range LO:HI,\n"
+    "                        drawn uniformly per output\n"
+    "  -n, --copies N        N noisy copies per input, named <stem>_<tag>_<k>\n"
     "\n"
-    "Exit status: 0 all images written, 1 some failed, 2 usage error.\n";
+    "Outputs:\n"
+    "  -f, --format FMT      keep (default), png, jpg, bmp or tga\n"
+    "  -q, --quality N       JPEG quality, 1-100 (default 95)\n"
+    "      --labels DIR      copy DIR/<stem>.txt to LABELS_OUT/<output stem>.txt\n"
+    "      --labels-out DIR  where labels go (default: OUT_DIR)\n"
+    "      --label-ext LIST  label extensions: .txt (default), .json, .xml\n"
+    "      --include-originals  also copy each original (and its label)\n"
+    "      --skip-existing   keep outputs that already exist (needs --seed)\n"
+    "      --dry-run         print the lines (and manifest) without writing\n"
+    "      --manifest FILE   write one JSON record per output to FILE\n"
+    "\n"
+    "Messages:\n"
+    "  -j, --jobs N          worker threads (default: online CPUs, at most 1024)\n"
+    "      --progress        show progress on stderr even when it is not a terminal\n"
+    "      --no-progress     never show progress\n"
+    "  -Q, --quiet           errors only on stderr\n"
+    "  -v, --verbose         also per-file times and missing labels\n"
+    "      --stats           time per stage (read, decode, partner, noise,\n"
+    "                        encode, write), summed over jobs\n"
+    "  -h, --help            show this help and exit\n"
+    "  -V, --version         show the version and exit\n"
+    "\n"
+    "Output lines: \"IN_DIR/a.jpg --> OUT_DIR/a_ps.jpg\" on stdout, in input order.\n"
+    "\n"
+    "Exit status: 0 all outputs written, 1 some failed (the rest were written),\n"
+    "2 usage error or OUT_DIR unusable.\n";
+
+/* Long options without a short form. */
+enum {
+    OPT_STATS = 256, OPT_MAX_PIXELS, OPT_FILES_FROM, OPT_SHARD, OPT_SKIP_EXISTING,
+    OPT_DRY_RUN, OPT_MANIFEST, OPT_LABELS, OPT_LABELS_OUT, OPT_LABEL_EXT,
+    OPT_INCLUDE_ORIGINALS, OPT_PS_AMOUNT, OPT_GAUSS_WEIGHT, OPT_MIX_RATE, OPT_BLEND,
+    OPT_PROGRESS, OPT_NO_PROGRESS,
+};
 
 /* Parses an unsigned decimal number of up to 64 bits; digits only. */
 static int parse_u64(const char *s, uint64_t *out)
@@ -66,31 +108,142 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-static int parse_modes(const char *list, plan_modes_t *modes)
+/* Parses a finite decimal number covering all of s[0..len). */
+static int parse_double(const char *s, size_t len, double *out)
 {
-    memset(modes, 0, sizeof *modes);
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    double v = strtod(buf, &end);
+    if (*end != '\0' || !isfinite(v) || isspace((unsigned char)buf[0]))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* "X" or "LO:HI" with 0 <= LO <= HI <= 1. */
+static int parse_range(const char *option, const char *s, plan_range_t *r)
+{
+    const char *colon = strchr(s, ':');
+    int ok = colon == NULL
+        ? parse_double(s, strlen(s), &r->lo) == 0
+        : parse_double(s, (size_t)(colon - s), &r->lo) == 0 &&
+              parse_double(colon + 1, strlen(colon + 1), &r->hi) == 0;
+    if (colon == NULL)
+        r->hi = r->lo;
+    if (!ok || r->lo < 0 || r->hi > 1 || r->lo > r->hi) {
+        report_usage_error("invalid %s '%s' (expected a number in [0, 1] or a range "
+                           "LO:HI with 0 <= LO <= HI <= 1)", option, s);
+        return -1;
+    }
+    return 0;
+}
+
+/* "ps:2,addGauss,mixPic:0.5": modes with optional positive weights. */
+static int parse_modes(const char *list, plan_config_t *plan)
+{
+    for (int m = 0; m < NOISE_MODE_COUNT; m++)
+        plan->weight[m] = 0.0;
     if (strcmp(list, "none") == 0)
         return 0;  /* all weights 0: the no-noise diagnostic */
     const char *p = list;
     for (;;) {
         size_t len = strcspn(p, ",");
-        int m = noise_mode_parse(p, len);
+        size_t name_len = strcspn(p, ":,");
+        int m = noise_mode_parse(p, name_len);
         if (m < 0) {
-            report_usage_error("unknown mode '%.*s' in --modes (expected "
-                               "ps, addGauss, mixGauss, addPic or mixPic, "
-                               "or 'none' alone)",
-                               (int)len, p);
+            report_usage_error("unknown mode '%.*s' in --modes (expected ps, addGauss, "
+                               "mixGauss, addPic or mixPic, or 'none' alone)",
+                               (int)name_len, p);
             return -1;
         }
-        modes->weight[m] = 1.0;
+        double w = 1.0;
+        if (name_len < len &&
+            (parse_double(p + name_len + 1, len - name_len - 1, &w) != 0 || !(w > 0))) {
+            report_usage_error("invalid weight '%.*s' for %s in --modes (expected a "
+                               "number above 0)", (int)(len - name_len - 1),
+                               p + name_len + 1, noise_mode_name((noise_mode_t)m));
+            return -1;
+        }
+        plan->weight[m] = w;
         if (p[len] == '\0')
             return 0;
         p += len + 1;
     }
 }
 
-/* Long options without a short form. */
-enum { OPT_STATS = 256, OPT_MAX_PIXELS };
+static int parse_label_exts(const char *list, cli_config_t *cfg)
+{
+    static const char *const known[] = { ".txt", ".json", ".xml" };
+    cfg->label_ext_count = 0;
+    const char *p = list;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        const char *name = len > 0 && p[0] == '.' ? p + 1 : p;
+        size_t name_len = len - (size_t)(name - p);
+        int found = -1;
+        for (int i = 0; i < 3; i++)
+            if (strlen(known[i]) - 1 == name_len && strncasecmp(known[i] + 1, name, name_len) == 0)
+                found = i;
+        if (found < 0 || cfg->label_ext_count == CLI_MAX_LABEL_EXTS) {
+            report_usage_error("invalid --label-ext '%.*s' (expected .txt, .json or .xml)",
+                               (int)len, p);
+            return -1;
+        }
+        cfg->label_exts[cfg->label_ext_count++] = known[found];
+        if (p[len] == '\0')
+            return 0;
+        p += len + 1;
+    }
+}
+
+static int parse_format(const char *s, int *format)
+{
+    static const struct { const char *name; int format; } formats[] = {
+        { "keep", -1 }, { "png", CODEC_PNG }, { "jpg", CODEC_JPEG }, { "jpeg", CODEC_JPEG },
+        { "bmp", CODEC_BMP }, { "tga", CODEC_TGA },
+    };
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcasecmp(s, formats[i].name) == 0) {
+            *format = formats[i].format;
+            return 0;
+        }
+    report_usage_error("invalid --format '%s' (expected keep, png, jpg, bmp or tga)", s);
+    return -1;
+}
+
+static int parse_shard(const char *s, cli_config_t *cfg)
+{
+    const char *slash = strchr(s, '/');
+    char k[32];
+    if (slash != NULL && (size_t)(slash - s) < sizeof k) {
+        memcpy(k, s, (size_t)(slash - s));
+        k[slash - s] = '\0';
+        if (parse_u64(k, &cfg->shard_k) == 0 && parse_u64(slash + 1, &cfg->shard_n) == 0 &&
+            cfg->shard_n > 0 && cfg->shard_k < cfg->shard_n)
+            return 0;
+    }
+    report_usage_error("invalid --shard '%s' (expected K/N with 0 <= K < N)", s);
+    return -1;
+}
+
+/* A whole number in [lo, hi] for option `name`. */
+static int parse_count(const char *name, const char *s, uint64_t lo, uint64_t hi,
+                       uint64_t *out)
+{
+    if (parse_u64(s, out) == 0 && *out >= lo && *out <= hi)
+        return 0;
+    if (hi == UINT64_MAX)
+        report_usage_error("invalid %s '%s' (expected a whole number of at least %llu)", name,
+                           s, (unsigned long long)lo);
+    else
+        report_usage_error("invalid %s '%s' (expected a whole number from %llu to %llu)", name,
+                           s, (unsigned long long)lo, (unsigned long long)hi);
+    return -1;
+}
 
 static unsigned online_cpus(void)
 {
@@ -100,41 +253,101 @@ static unsigned online_cpus(void)
     return n > (long)CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)n;
 }
 
+/* Checks that options agree with each other and with the arguments. */
+static int check_combinations(cli_config_t *cfg, int rest, char **args)
+{
+    int want = cfg->files_from ? 1 : 2;
+    if (rest != want) {
+        if (cfg->files_from)
+            report_usage_error(rest < 1 ? "missing OUT_DIR" : "with --files-from, give "
+                               "OUT_DIR only, not IN_DIR");
+        else
+            report_usage_error(rest == 0 ? "missing IN_DIR and OUT_DIR"
+                               : rest == 1 ? "missing OUT_DIR" : "too many arguments");
+        return -1;
+    }
+    cfg->in_dir = cfg->files_from ? NULL : args[0];
+    cfg->out_dir = args[want - 1];
+    if (cfg->nul_separated && !cfg->files_from) {
+        report_usage_error("-0 needs --files-from");
+        return -1;
+    }
+    if (cfg->skip_existing && !cfg->seed_given) {
+        report_usage_error("--skip-existing needs --seed: output names depend on the seed, "
+                           "so only a rerun with the same seed can find them");
+        return -1;
+    }
+    if (cfg->labels_out != NULL && cfg->labels == NULL) {
+        report_usage_error("--labels-out needs --labels");
+        return -1;
+    }
+    if (cfg->recursive && cfg->files_from) {
+        report_usage_error("--recursive and --files-from do not go together");
+        return -1;
+    }
+    if (cfg->labels_out == NULL)
+        cfg->labels_out = cfg->out_dir;
+    return 0;
+}
+
 cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
 {
     static const struct option long_options[] = {
         { "jobs", required_argument, NULL, 'j' },
         { "seed", required_argument, NULL, 's' },
         { "modes", required_argument, NULL, 'm' },
+        { "copies", required_argument, NULL, 'n' },
+        { "recursive", no_argument, NULL, 'r' },
+        { "null", no_argument, NULL, '0' },
+        { "format", required_argument, NULL, 'f' },
+        { "quality", required_argument, NULL, 'q' },
+        { "quiet", no_argument, NULL, 'Q' },
+        { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { "stats", no_argument, NULL, OPT_STATS },
         { "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+        { "files-from", required_argument, NULL, OPT_FILES_FROM },
+        { "shard", required_argument, NULL, OPT_SHARD },
+        { "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
+        { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+        { "manifest", required_argument, NULL, OPT_MANIFEST },
+        { "labels", required_argument, NULL, OPT_LABELS },
+        { "labels-out", required_argument, NULL, OPT_LABELS_OUT },
+        { "label-ext", required_argument, NULL, OPT_LABEL_EXT },
+        { "include-originals", no_argument, NULL, OPT_INCLUDE_ORIGINALS },
+        { "ps-amount", required_argument, NULL, OPT_PS_AMOUNT },
+        { "gauss-weight", required_argument, NULL, OPT_GAUSS_WEIGHT },
+        { "mix-rate", required_argument, NULL, OPT_MIX_RATE },
+        { "blend", required_argument, NULL, OPT_BLEND },
+        { "progress", no_argument, NULL, OPT_PROGRESS },
+        { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
         { NULL, 0, NULL, 0 },
     };
-    const noise_params_t defaults = NOISE_PARAMS_DEFAULT;
     memset(cfg, 0, sizeof *cfg);
+    plan_defaults(&cfg->plan);
     cfg->jobs = online_cpus();
-    cfg->params = defaults;
+    cfg->jpeg_quality = 95;
+    cfg->shard_n = 1;
+    cfg->progress = -1;
     cfg->max_pixels = CODEC_DEFAULT_MAX_PIXELS;
-    for (int m = 0; m < NOISE_MODE_COUNT; m++)
-        cfg->modes.weight[m] = 1.0;
+    cfg->label_exts[0] = ".txt";
+    cfg->label_ext_count = 1;
 
     opterr = 0;  /* errors are reported below, in the tool's own format */
+    optind = 1;
     int c;
     uint64_t v;
-    while ((c = getopt_long(argc, argv, ":j:s:m:hV", long_options, NULL)) != -1) {
+    plan_range_t range;
+    while ((c = getopt_long(argc, argv, ":j:s:m:n:r0f:q:QvhV", long_options, NULL)) != -1) {
         switch (c) {
         case 'j':
-            if (parse_u64(optarg, &v) != 0 || v == 0) {
-                report_usage_error("invalid number of jobs '%s' (expected a "
-                                   "whole number of at least 1)", optarg);
+            if (parse_count("--jobs", optarg, 1, UINT64_MAX, &v) != 0)
                 return CLI_EXIT_USAGE;
-            }
             cfg->jobs = v > CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)v;
             break;
         case 's':
-            if (parse_u64(optarg, &cfg->seed) != 0) {
+            if (parse_u64(optarg, &cfg->plan.seed) != 0) {
                 report_usage_error("invalid seed '%s' (expected an unsigned "
                                    "64-bit decimal number)", optarg);
                 return CLI_EXIT_USAGE;
@@ -142,19 +355,64 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
             cfg->seed_given = 1;
             break;
         case 'm':
-            if (parse_modes(optarg, &cfg->modes) != 0)
+            if (parse_modes(optarg, &cfg->plan) != 0)
                 return CLI_EXIT_USAGE;
             break;
+        case 'n':
+            if (parse_count("--copies", optarg, 1, CLI_MAX_COPIES, &v) != 0)
+                return CLI_EXIT_USAGE;
+            cfg->plan.copies = (unsigned)v;
+            break;
+        case 'r': cfg->recursive = 1; break;
+        case '0': cfg->nul_separated = 1; break;
+        case 'f':
+            if (parse_format(optarg, &cfg->plan.format) != 0)
+                return CLI_EXIT_USAGE;
+            break;
+        case 'q':
+            if (parse_count("--quality", optarg, 1, 100, &v) != 0)
+                return CLI_EXIT_USAGE;
+            cfg->jpeg_quality = (int)v;
+            break;
+        case 'Q': cfg->quiet = 1; break;
+        case 'v': cfg->verbose = 1; break;
+        case OPT_STATS: cfg->stats = 1; break;
         case OPT_MAX_PIXELS:
-            if (parse_u64(optarg, &cfg->max_pixels) != 0 || cfg->max_pixels == 0) {
-                report_usage_error("invalid --max-pixels '%s' (expected a whole "
-                                   "number of at least 1)", optarg);
+            if (parse_count("--max-pixels", optarg, 1, UINT64_MAX, &cfg->max_pixels) != 0)
                 return CLI_EXIT_USAGE;
-            }
             break;
-        case OPT_STATS:
-            cfg->stats = 1;
+        case OPT_FILES_FROM: cfg->files_from = optarg; break;
+        case OPT_SHARD:
+            if (parse_shard(optarg, cfg) != 0)
+                return CLI_EXIT_USAGE;
             break;
+        case OPT_SKIP_EXISTING: cfg->skip_existing = 1; break;
+        case OPT_DRY_RUN: cfg->dry_run = 1; break;
+        case OPT_MANIFEST: cfg->manifest = optarg; break;
+        case OPT_LABELS: cfg->labels = optarg; break;
+        case OPT_LABELS_OUT: cfg->labels_out = optarg; break;
+        case OPT_LABEL_EXT:
+            if (parse_label_exts(optarg, cfg) != 0)
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_INCLUDE_ORIGINALS: cfg->include_originals = 1; break;
+        case OPT_PS_AMOUNT:
+        case OPT_GAUSS_WEIGHT:
+        case OPT_MIX_RATE:
+        case OPT_BLEND:
+            if (parse_range(argv[optind - 1], optarg, &range) != 0)
+                return CLI_EXIT_USAGE;
+            if (c == OPT_PS_AMOUNT)
+                cfg->plan.strength[NOISE_PS] = range;
+            else if (c == OPT_GAUSS_WEIGHT)
+                cfg->plan.strength[NOISE_ADD_GAUSS] = range;
+            else if (c == OPT_BLEND)
+                cfg->plan.strength[NOISE_ADD_PIC] = range;
+            else
+                cfg->plan.strength[NOISE_MIX_GAUSS] = cfg->plan.strength[NOISE_MIX_PIC] = range;
+            break;
+        case OPT_PROGRESS: cfg->progress = 1; break;
+        case OPT_NO_PROGRESS: cfg->progress = 0; break;
         case 'h':
             fputs(usage_text, stdout);
             return CLI_EXIT_OK;
@@ -173,14 +431,7 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
             return CLI_EXIT_USAGE;
         }
     }
-    int rest = argc - optind;
-    if (rest != 2) {
-        report_usage_error(rest < 2 ? "missing %s" : "too many arguments%s",
-                           rest == 0 ? "IN_DIR and OUT_DIR"
-                           : rest == 1 ? "OUT_DIR" : "");
+    if (check_combinations(cfg, argc - optind, argv + optind) != 0)
         return CLI_EXIT_USAGE;
-    }
-    cfg->in_dir = argv[optind];
-    cfg->out_dir = argv[optind + 1];
     return CLI_RUN;
 }

@@ -70,6 +70,59 @@ static mode_t file_mode_from_umask(void)
     return 0666 & ~mask;
 }
 
+/* The inputs: a directory scan or a list. Returns 0, or -1 after saying why. */
+static int find_inputs(const cli_config_t *cli, scan_list_t *list)
+{
+    if (cli->files_from == NULL) {
+        if (scan_dir(cli->in_dir, cli->recursive, list) == 0)
+            return 0;
+        report_file_error(cli->in_dir, "cannot read directory: %s", strerror(errno));
+        return -1;
+    }
+    int from_stdin = strcmp(cli->files_from, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(cli->files_from, "r");
+    int rc = f != NULL ? scan_from_list(f, cli->nul_separated, list) : -1;
+    int saved = errno;
+    if (f != NULL && !from_stdin)
+        fclose(f);
+    if (rc != 0)
+        report_file_error(from_stdin ? "standard input" : cli->files_from,
+                          "cannot read the list: %s", strerror(saved));
+    return rc;
+}
+
+/* Indices of the inputs in this shard (all of them without --shard). */
+static size_t *select_shard(const cli_config_t *cli, const scan_list_t *list, size_t *count)
+{
+    size_t *sel = malloc((list->count ? list->count : 1) * sizeof *sel);
+    *count = 0;
+    if (sel != NULL)
+        for (size_t i = 0; i < list->count; i++)
+            if (plan_shard_of(list->names[i], cli->shard_n) == cli->shard_k)
+                sel[(*count)++] = i;
+    return sel;
+}
+
+/* Creates OUT_DIR (and LABELS_OUT) up front, so that an unusable output
+ * folder is one clear error before any work. */
+static int prepare_outputs(const cli_config_t *cli)
+{
+    const char *dirs[2] = { cli->out_dir, cli->labels ? cli->labels_out : NULL };
+    for (int i = 0; i < 2; i++) {
+        if (dirs[i] == NULL)
+            continue;
+        if (fileio_mkdir_p(dirs[i]) != 0) {
+            report_file_error(dirs[i], "cannot create directory: %s", strerror(errno));
+            return -1;
+        }
+        if (access(dirs[i], W_OK | X_OK) != 0) {
+            report_file_error(dirs[i], "cannot write in directory: %s", strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     cli_config_t cli;
@@ -83,28 +136,35 @@ int main(int argc, char **argv)
     }
     uint64_t start = uv_hrtime();
     if (!cli.seed_given)
-        cli.seed = random_seed();
+        cli.plan.seed = random_seed();
     set_pool_size(cli.jobs);
     codec_init();
     codec_set_max_pixels(cli.max_pixels);
+    report_set_display(cli.quiet, cli.progress < 0 ? report_stderr_is_terminal() : cli.progress);
 
     scan_list_t list;
-    if (scan_dir(cli.in_dir, &list) != 0) {
-        report_file_error(cli.in_dir, "cannot read directory: %s", strerror(errno));
+    if (find_inputs(&cli, &list) != 0)
         return EXIT_USAGE;
+    int status = EXIT_USAGE;
+    size_t selected_count = 0;
+    size_t *selected = select_shard(&cli, &list, &selected_count);
+    FILE *manifest = NULL;
+    if (selected == NULL) {
+        report_error("out of memory");
+        goto out;
     }
-    if (fileio_mkdir_p(cli.out_dir) != 0) {
-        report_file_error(cli.out_dir, "cannot create directory: %s", strerror(errno));
-        scan_free(&list);
-        return EXIT_USAGE;
+    if (!cli.dry_run && prepare_outputs(&cli) != 0)
+        goto out;
+    if (cli.manifest != NULL && (manifest = fopen(cli.manifest, "w")) == NULL) {
+        report_file_error(cli.manifest, "cannot create the manifest: %s", strerror(errno));
+        goto out;
     }
     report_unread_groups(&list);
     /* Entries named like images that are not files: reported up front,
      * counted as failures, never used as partners. */
     for (size_t i = 0; i < list.reject_count; i++) {
-        char *path = fileio_join(cli.in_dir, list.rejects[i].name);
-        report_file_error(path ? path : list.rejects[i].name, "%s",
-                          list.rejects[i].reason);
+        char *path = cli.in_dir ? fileio_join(cli.in_dir, list.rejects[i].name) : NULL;
+        report_file_error(path ? path : list.rejects[i].name, "%s", list.rejects[i].reason);
         free(path);
     }
 
@@ -113,26 +173,38 @@ int main(int argc, char **argv)
         .out_dir = cli.out_dir,
         .names = list.names,
         .count = list.count,
-        .out_is_in_dir = same_directory(cli.in_dir, cli.out_dir),
+        .selected = selected,
+        .selected_count = selected_count,
+        .out_is_in_dir = same_directory(cli.in_dir ? cli.in_dir : ".", cli.out_dir),
         .jobs = cli.jobs,
-        .seed = cli.seed,
-        .modes = cli.modes,
-        .params = cli.params,
-        .jpeg_quality = 95,
+        .plan = cli.plan,
+        .include_originals = cli.include_originals,
+        .jpeg_quality = cli.jpeg_quality,
         .file_mode = file_mode_from_umask(),
+        .labels_dir = cli.labels,
+        .labels_out = cli.labels_out,
+        .label_exts = (char *const *)cli.label_exts,
+        .label_ext_count = cli.label_ext_count,
+        .skip_existing = cli.skip_existing,
+        .dry_run = cli.dry_run,
+        .manifest = manifest,
+        .verbose = cli.verbose,
     };
     pipeline_stats_t stats;
     if (pipeline_run(&pc, &stats) != 0) {
         report_error("cannot start the worker pool: out of memory");
-        scan_free(&list);
-        return EXIT_USAGE;
+        goto out;
     }
     report_summary_t summary = {
         .written = stats.written,
         .failed = stats.failed + list.reject_count,
         .skipped = list.skipped,
+        .existing = stats.existing,
+        .planned = stats.planned,
+        .labels_copied = stats.labels_copied,
+        .labels_missing = stats.labels_missing,
         .seconds = (double)(uv_hrtime() - start) / 1e9,
-        .seed = cli.seed,
+        .seed = cli.plan.seed,
     };
     if (cli.stats) {
         static const char *const stage_names[STAGE_COUNT] = {
@@ -141,11 +213,17 @@ int main(int argc, char **argv)
         report_stats(stage_names, stats.stage_seconds, STAGE_COUNT);
     }
     report_summary(&summary);
-    int stdout_failed = fflush(stdout) != 0 || ferror(stdout);
-    scan_free(&list);
-    if (stdout_failed) {
+    status = summary.failed > 0 || stats.manifest_failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
         report_error("cannot write to standard output: %s", strerror(errno));
-        return EXIT_SOME_FAILED;
+        status = EXIT_SOME_FAILED;
     }
-    return summary.failed > 0 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+out:
+    if (manifest != NULL && fclose(manifest) != 0) {
+        report_file_error(cli.manifest, "cannot write the manifest: %s", strerror(errno));
+        status = EXIT_SOME_FAILED;
+    }
+    free(selected);
+    scan_free(&list);
+    return status;
 }

@@ -54,6 +54,12 @@ int noise_mode_parse(const char *name, size_t len)
     return -1;
 }
 
+double noise_default_strength(noise_mode_t mode)
+{
+    static const double strength[NOISE_MODE_COUNT] = { 0.05, 0.1, 0.05, 0.1, 0.05 };
+    return (unsigned)mode < NOISE_MODE_COUNT ? strength[mode] : 0.0;
+}
+
 int noise_mode_needs_partner(noise_mode_t mode)
 {
     return mode == NOISE_ADD_PIC || mode == NOISE_MIX_PIC;

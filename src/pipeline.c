@@ -1,37 +1,51 @@
 /* pipeline: the libuv loop, the job ring and back-pressure.
  *
- * Design. The loop runs on the main thread. Each input image is one job,
- * queued with uv_queue_work; the work callback runs on a pool thread and
- * does everything heavy (read, decode, noise, encode, write) without
- * touching shared state or printing. libuv runs every after-work callback
- * on the loop thread, one at a time, so the emitting side needs no locks.
+ * Design. The loop runs on the main thread. Each output (one copy of one
+ * input, or the copied original) is one job, queued with uv_queue_work; the
+ * work callback runs on a pool thread and does everything heavy (read,
+ * decode, noise, encode, write, label copy) without touching shared state
+ * or printing. libuv runs every after-work callback on the loop thread, one
+ * at a time, so the emitting side needs no locks.
  *
- * Order. Job i gets sequence number i and lives in ring slot i & mask. When
- * a job completes, its slot is marked done and every done slot from
- * next_emit on is emitted (its line printed) and freed; each freed slot lets
- * one more job in. At most `capacity` jobs (about 2 x threads) exist at a
- * time, so memory is bounded by the pool size, not by the number of files,
- * and the pool always has queued work while earlier results wait.
+ * Order. Job i gets sequence number i and lives in ring slot i & mask.
+ * Jobs are numbered input by input, copies in copy order, so sequence order
+ * is output order. When a job completes, its slot is marked done and every
+ * done slot from next_emit on is emitted (its line printed, its manifest
+ * record written) and freed; each freed slot lets one more job in. At most
+ * `capacity` jobs (about 2 x threads) exist at a time, so memory is bounded
+ * by the pool size, not by the number of files, and the pool always has
+ * queued work while earlier results wait.
  *
- * Determinism. A job's mode, partner and noise come from its own random
- * stream, keyed by the seed and the input's name, so the bytes written do
- * not depend on which thread ran the job or when. */
+ * Determinism. A job's mode, partner, strength and noise come from its own
+ * random stream, keyed by the seed, the input's name and the copy index, so
+ * the bytes written do not depend on which thread ran the job or when, nor
+ * on which shard the input fell in. */
 #include "pipeline.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <uv.h>
 
 #include "codec.h"
 #include "fileio.h"
-#include "report.h"
+#include "manifest.h"
 #include "nameset.h"
+#include "report.h"
 #include "ring.h"
 #include "scan.h"
 
 #define ERR_LEN 512
+
+typedef enum {
+    JOB_OK,
+    JOB_FAILED,
+    JOB_EXISTING,  /* --skip-existing found the output */
+    JOB_PLANNED,   /* --dry-run */
+} job_status_t;
 
 typedef struct pipeline pipeline_t;
 
@@ -39,22 +53,83 @@ typedef struct {
     uv_work_t req;
     pipeline_t *owner;
     size_t seq;          /* sequence number in the ring */
-    size_t index;        /* position in the input list */
+    size_t index;        /* input, in cfg->names */
+    int original;        /* the copied original, not a noisy copy */
     plan_t plan;
-    int failed;
+    char *out_subdir;    /* directory under OUT_DIR (and LABELS_OUT), or "" */
+    char *out_path;      /* OUT_DIR/subdir/name */
+    job_status_t status;
     char err[ERR_LEN];   /* reason, when failed */
-    uint64_t stage_ns[STAGE_COUNT];  /* time spent in each stage */
+    int width, height, channels, bits;
+    int label;           /* 1 copied, 0 none to copy, -1 missing */
+    uint64_t stage_ns[STAGE_COUNT];
 } job_t;
 
 struct pipeline {
     const pipeline_config_t *cfg;
     uv_loop_t loop;
     ring_t ring;
-    job_t *jobs;         /* one per ring slot */
-    size_t next_input;   /* next input index to submit */
-    nameset_t outputs;   /* output names planned so far, and whose */
+    job_t *jobs;          /* one per ring slot */
+    size_t next_job;      /* next job number to submit */
+    size_t total_jobs;
+    nameset_t outputs;    /* output paths planned so far, and whose */
     pipeline_stats_t stats;
 };
+
+/* --- paths ------------------------------------------------------------ */
+
+char *pipeline_output_subdir(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    if (slash == NULL)
+        return strdup("");
+    size_t len = (size_t)(slash - name);
+    char *dir = malloc(len + 1), *out = dir;
+    if (dir == NULL)
+        return NULL;
+    /* Component by component: drop "", "." (so "/x" and "./x" stay inside
+     * OUT_DIR), refuse "..". */
+    const char *p = name, *end = name + len;
+    while (p < end) {
+        const char *q = memchr(p, '/', (size_t)(end - p));
+        if (q == NULL)
+            q = end;
+        size_t n = (size_t)(q - p);
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            free(dir);
+            errno = EINVAL;
+            return NULL;
+        }
+        if (n > 0 && !(n == 1 && p[0] == '.')) {
+            if (out != dir)
+                *out++ = '/';
+            memcpy(out, p, n);
+            out += n;
+        }
+        p = q + 1;
+    }
+    *out = '\0';
+    return dir;
+}
+
+/* dir/sub/name, with sub possibly empty. malloc'd. */
+static char *join3(const char *dir, const char *sub, const char *name)
+{
+    if (*sub == '\0')
+        return fileio_join(dir, name);
+    char *mid = fileio_join(dir, sub);
+    char *all = mid ? fileio_join(mid, name) : NULL;
+    free(mid);
+    return all;
+}
+
+static char *input_path(const pipeline_config_t *cfg, size_t index)
+{
+    const char *name = cfg->names[index];
+    return cfg->in_dir != NULL ? fileio_join(cfg->in_dir, name) : strdup(name);
+}
+
+/* --- worker ----------------------------------------------------------- */
 
 /* Adds the time since *mark to stage `stage` of the job, and moves the mark. */
 static void lap(job_t *job, pipeline_stage_t stage, uint64_t *mark)
@@ -64,13 +139,12 @@ static void lap(job_t *job, pipeline_stage_t stage, uint64_t *mark)
     *mark = t;
 }
 
-/* Reads and decodes dir/name, timing the read and the decode (or both as
+/* Reads and decodes an input, timing the read and the decode (or both as
  * STAGE_PARTNER for a partner). */
-static int load_image(job_t *job, const char *dir, const char *name,
-                      image_t *img, char *err, size_t errlen, uint64_t *mark,
-                      int partner)
+static int load_image(job_t *job, size_t index, image_t *img, char *err,
+                      size_t errlen, uint64_t *mark, int partner)
 {
-    char *path = fileio_join(dir, name);
+    char *path = input_path(job->owner->cfg, index);
     if (path == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -89,36 +163,34 @@ static int load_image(job_t *job, const char *dir, const char *name,
 }
 
 /* Applies the planned mode; pic modes decode their partner here, once. */
-static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img,
-                       uint64_t *mark)
+static int apply_noise(job_t *job, image_t *img, uint64_t *mark)
 {
     plan_t *plan = &job->plan;
-    const noise_params_t *p = &cfg->params;
     image_t partner = { 0 };
     if (noise_mode_needs_partner(plan->mode)) {
-        const char *name = cfg->names[plan->partner];
         char why[ERR_LEN / 2];
-        if (load_image(job, cfg->in_dir, name, &partner, why, sizeof why, mark, 1) != 0) {
-            snprintf(job->err, sizeof job->err, "partner %s: %s", name, why);
+        if (load_image(job, (size_t)plan->partner, &partner, why, sizeof why, mark, 1) != 0) {
+            snprintf(job->err, sizeof job->err, "partner %s: %s",
+                     job->owner->cfg->names[plan->partner], why);
             return -1;
         }
     }
     int rc = 0;
     switch (plan->mode) {
     case NOISE_PS:
-        noise_salt_pepper(img, &plan->rng, p->ps_amount);
+        noise_salt_pepper(img, &plan->rng, plan->strength);
         break;
     case NOISE_ADD_GAUSS:
-        rc = noise_add_gauss(img, &plan->rng, p->gauss_weight);
+        rc = noise_add_gauss(img, &plan->rng, plan->strength);
         break;
     case NOISE_MIX_GAUSS:
-        noise_mix_gauss(img, &plan->rng, p->mix_rate);
+        noise_mix_gauss(img, &plan->rng, plan->strength);
         break;
     case NOISE_ADD_PIC:
-        rc = noise_add_pic(img, &partner, p->blend);
+        rc = noise_add_pic(img, &partner, plan->strength);
         break;
     case NOISE_MIX_PIC:
-        noise_mix_pic(img, &partner, &plan->rng, p->mix_rate);
+        noise_mix_pic(img, &partner, &plan->rng, plan->strength);
         break;
     case NOISE_NONE:
         break;
@@ -131,121 +203,329 @@ static int apply_noise(const pipeline_config_t *cfg, job_t *job, image_t *img,
     return rc;
 }
 
+/* Fits an image to a format it is written in by request (--format): JPEG,
+ * BMP and TGA hold 8-bit samples only, and JPEG no alpha. */
+static int fit_to_format(image_t *img, int format)
+{
+    if (img->bits == 16 && format != CODEC_PNG) {
+        image_t eight;
+        if (image_alloc(&eight, img->width, img->height, img->channels, 8) != 0)
+            return -1;
+        size_t n = image_sample_count(img);
+        for (size_t i = 0; i < n; i++)
+            ((uint8_t *)eight.pixels)[i] = (uint8_t)((((uint16_t *)img->pixels)[i] + 128u) / 257u);
+        image_free(img);
+        *img = eight;
+    }
+    return 0;
+}
+
+/* Copies a file byte for byte, atomically. */
+static int copy_file(const char *from, const char *to_dir, const char *to_name,
+                     mode_t mode, char *err, size_t errlen)
+{
+    unsigned char *data;
+    size_t len;
+    if (fileio_read_all(from, &data, &len, err, errlen) != 0)
+        return -1;
+    int rc = fileio_write_atomic(to_dir, to_name, data, len, mode, err, errlen);
+    free(data);
+    return rc;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Copies the input's label(s) to LABELS_OUT/subdir/<output stem><ext>.
+ * Sets job->label; returns -1 (with job->err) when a copy fails. */
+static int copy_labels(job_t *job)
+{
+    const pipeline_config_t *cfg = job->owner->cfg;
+    if (cfg->labels_dir == NULL)
+        return 0;
+    const char *name = cfg->names[job->index];
+    char *in_stem = plan_stem(name), *out_stem = plan_stem(job->plan.out_name);
+    char *in_sub = pipeline_output_subdir(name);
+    char *out_dir = in_sub ? (*job->out_subdir ? fileio_join(cfg->labels_out, job->out_subdir)
+                                               : strdup(cfg->labels_out)) : NULL;
+    int rc = 0;
+    job->label = -1;
+    if (in_stem == NULL || out_stem == NULL || in_sub == NULL || out_dir == NULL) {
+        snprintf(job->err, sizeof job->err, "out of memory copying the label");
+        rc = -1;
+        goto out;
+    }
+    for (size_t e = 0; e < cfg->label_ext_count && rc == 0; e++) {
+        const char *ext = cfg->label_exts[e];
+        char src_name[4096], dst_name[4096];
+        snprintf(src_name, sizeof src_name, "%s%s", in_stem, ext);
+        snprintf(dst_name, sizeof dst_name, "%s%s", out_stem, ext);
+        char *src = join3(cfg->labels_dir, in_sub, src_name);
+        if (src == NULL || !file_exists(src)) {
+            free(src);
+            continue;
+        }
+        char *dst = fileio_join(out_dir, dst_name);
+        char why[ERR_LEN / 2];
+        if (cfg->skip_existing && dst != NULL && file_exists(dst)) {
+            job->label = 1;
+        } else if (fileio_mkdir_p(out_dir) != 0) {
+            snprintf(job->err, sizeof job->err, "cannot create %s: %s", out_dir, strerror(errno));
+            rc = -1;
+        } else if (copy_file(src, out_dir, dst_name, cfg->file_mode, why, sizeof why) != 0) {
+            snprintf(job->err, sizeof job->err, "label %s: %s", src, why);
+            rc = -1;
+        } else {
+            job->label = 1;
+        }
+        free(src);
+        free(dst);
+    }
+out:
+    free(in_stem);
+    free(out_stem);
+    free(in_sub);
+    free(out_dir);
+    return rc;
+}
+
+static void fail(job_t *job)
+{
+    job->status = JOB_FAILED;
+}
+
 /* Runs on a pool thread: everything heavy, nothing shared, no printing. */
 static void work_cb(uv_work_t *req)
 {
     job_t *job = req->data;
     const pipeline_config_t *cfg = job->owner->cfg;
-    const char *name = cfg->names[job->index];
     image_t img = { 0 };
     codec_buffer_t encoded = { 0 };
     uint64_t mark = uv_hrtime();
-
-    if (load_image(job, cfg->in_dir, name, &img, job->err, sizeof job->err, &mark, 0) != 0)
-        goto fail;
-    if (apply_noise(cfg, job, &img, &mark) != 0)
-        goto fail;
-    int format = codec_output_format(scan_ext(name));
-    int rc = codec_encode(&img, (codec_format_t)format, cfg->jpeg_quality, &encoded,
-                          job->err, sizeof job->err);
-    image_free(&img);
-    lap(job, STAGE_ENCODE, &mark);
-    if (rc != 0)
-        goto fail;
-    rc = fileio_write_atomic(cfg->out_dir, job->plan.out_name, encoded.data,
-                             encoded.len, cfg->file_mode, job->err, sizeof job->err);
-    codec_buffer_free(&encoded);
-    lap(job, STAGE_WRITE, &mark);
-    if (rc != 0)
-        goto fail;
-    return;
-fail:
-    job->failed = 1;
-    image_free(&img);
-    codec_buffer_free(&encoded);
+    char *out_dir = *job->out_subdir ? fileio_join(cfg->out_dir, job->out_subdir)
+                                     : strdup(cfg->out_dir);
+    if (out_dir == NULL) {
+        snprintf(job->err, sizeof job->err, "out of memory");
+        fail(job);
+        return;
+    }
+    if (cfg->skip_existing && file_exists(job->out_path)) {
+        job->status = JOB_EXISTING;
+    } else if (*job->out_subdir && fileio_mkdir_p(out_dir) != 0) {
+        snprintf(job->err, sizeof job->err, "cannot create %s: %s", out_dir, strerror(errno));
+        fail(job);
+    } else if (job->original) {
+        char *path = input_path(cfg, job->index);
+        if (path == NULL || copy_file(path, out_dir, job->plan.out_name, cfg->file_mode,
+                                      job->err, sizeof job->err) != 0)
+            fail(job);
+        free(path);
+        lap(job, STAGE_WRITE, &mark);
+    } else if (load_image(job, job->index, &img, job->err, sizeof job->err, &mark, 0) != 0 ||
+               apply_noise(job, &img, &mark) != 0) {
+        fail(job);
+    } else {
+        job->width = img.width;
+        job->height = img.height;
+        job->channels = img.channels;
+        job->bits = img.bits;
+        int rc = fit_to_format(&img, job->plan.format);
+        if (rc == 0)
+            rc = codec_encode(&img, (codec_format_t)job->plan.format, cfg->jpeg_quality,
+                              &encoded, job->err, sizeof job->err);
+        else
+            snprintf(job->err, sizeof job->err, "out of memory converting to 8 bits");
+        image_free(&img);
+        lap(job, STAGE_ENCODE, &mark);
+        if (rc == 0)
+            rc = fileio_write_atomic(out_dir, job->plan.out_name, encoded.data, encoded.len,
+                                     cfg->file_mode, job->err, sizeof job->err);
+        codec_buffer_free(&encoded);
+        lap(job, STAGE_WRITE, &mark);
+        if (rc != 0)
+            fail(job);
+    }
+    if (job->status != JOB_FAILED && copy_labels(job) != 0)
+        fail(job);
+    free(out_dir);
 }
+
+/* --- loop thread ------------------------------------------------------ */
 
 static void after_work_cb(uv_work_t *req, int status);
 
-/* Plans the next input into a free slot and queues it. Planning happens
- * here, on the loop thread: it is cheap and needs the whole input list. */
-static void submit(pipeline_t *pl)
+/* Jobs per input: the original (with --include-originals, unless it is
+ * already where the outputs go) and the noisy copies. */
+static size_t jobs_per_input(const pipeline_config_t *cfg)
+{
+    return cfg->plan.copies + (cfg->include_originals && !cfg->out_is_in_dir ? 1 : 0);
+}
+
+/* Plans job number n: its plan, where it goes, and whether that name is
+ * free. Returns 0, or -1 with the reason in job->err. */
+static int plan_job(pipeline_t *pl, job_t *job, size_t n)
 {
     const pipeline_config_t *cfg = pl->cfg;
+    size_t per = jobs_per_input(cfg), originals = per - cfg->plan.copies;
+    job->index = cfg->selected[n / per];
+    job->original = originals && n % per == 0;
+    const char *name = cfg->names[job->index];
+    int rc;
+    if (job->original) {
+        job->plan.mode = NOISE_NONE;
+        job->plan.partner = -1;
+        job->plan.format = -1;
+        job->plan.out_name = strdup(plan_basename(name));
+        rc = job->plan.out_name != NULL ? 0 : -1;
+    } else {
+        rc = plan_make(&cfg->plan, cfg->names, cfg->count, job->index,
+                       (unsigned)(n % per - originals), &job->plan);
+    }
+    errno = 0;
+    job->out_subdir = rc == 0 ? pipeline_output_subdir(name) : NULL;
+    if (job->out_subdir == NULL) {
+        snprintf(job->err, sizeof job->err, "%s", errno == EINVAL
+                 ? "path has a '..' component, which would lead out of the output "
+                   "folder; not processed" : "out of memory");
+        return -1;
+    }
+    job->out_path = join3(cfg->out_dir, job->out_subdir, job->plan.out_name);
+    char *key = *job->out_subdir ? fileio_join(job->out_subdir, job->plan.out_name)
+                                 : strdup(job->plan.out_name);
+    size_t first = 0;
+    int added = key != NULL && job->out_path != NULL
+                    ? nameset_add(&pl->outputs, key, job->index, &first) : -1;
+    free(key);
+    if (added < 0) {
+        snprintf(job->err, sizeof job->err, "out of memory");
+        return -1;
+    }
+    if (added == 0 && first >= cfg->count) {
+        /* Writing beside the inputs: this output's name is an input's. */
+        snprintf(job->err, sizeof job->err, "output name %s is an input file; not overwritten",
+                 job->plan.out_name);
+        return -1;
+    }
+    if (added == 0) {
+        /* Two inputs, one output name (a.gif and a.png both give a_ps.png
+         * under ps): the first in input order keeps it. */
+        snprintf(job->err, sizeof job->err, "output name %s is already taken by %s; not written",
+                 job->plan.out_name, cfg->names[first]);
+        return -1;
+    }
+    return 0;
+}
+
+/* Plans the next job into a free slot and queues it. Planning happens here,
+ * on the loop thread: it is cheap and needs the whole input list. */
+static void submit(pipeline_t *pl)
+{
     size_t seq = ring_push(&pl->ring);
     job_t *job = &pl->jobs[ring_slot(&pl->ring, seq)];
     memset(job, 0, sizeof *job);
     job->owner = pl;
     job->seq = seq;
-    job->index = pl->next_input++;
     job->req.data = job;
-    int rc = plan_make(&cfg->modes, cfg->seed, cfg->names, cfg->count,
-                       job->index, &job->plan);
-    size_t first = 0;
-    int added = rc == 0 ? nameset_add(&pl->outputs, job->plan.out_name, job->index, &first) : -1;
-    if (rc != 0 || added < 0) {
-        snprintf(job->err, sizeof job->err, "out of memory");
-        rc = -1;
-    } else if (added == 0) {
-        /* Two inputs, one output name (a.gif and a.png both give a_ps.png
-         * under ps): the first in input order keeps it. */
-        snprintf(job->err, sizeof job->err,
-                 "output name %s is already taken by %s; not written",
-                 job->plan.out_name, cfg->names[first]);
-        rc = -1;
-    } else if (cfg->out_is_in_dir &&
-               scan_find(cfg->names, cfg->count, job->plan.out_name) >= 0) {
-        /* Writing in place: this output's name is taken by an input. */
-        snprintf(job->err, sizeof job->err,
-                 "output name %s is an input file; not overwritten",
-                 job->plan.out_name);
-        rc = -1;
+    if (plan_job(pl, job, pl->next_job++) != 0) {
+        job->status = JOB_FAILED;
+    } else if (pl->cfg->dry_run) {
+        job->status = JOB_PLANNED;
     } else {
-        rc = uv_queue_work(&pl->loop, &job->req, work_cb, after_work_cb);
-        if (rc != 0)
-            snprintf(job->err, sizeof job->err, "cannot queue work: %s",
-                     uv_strerror(rc));
+        int q = uv_queue_work(&pl->loop, &job->req, work_cb, after_work_cb);
+        if (q == 0)
+            return;
+        snprintf(job->err, sizeof job->err, "cannot queue work: %s", uv_strerror(q));
+        job->status = JOB_FAILED;
     }
-    if (rc != 0) {
-        job->failed = 1;
-        ring_complete(&pl->ring, seq);
-    }
+    ring_complete(&pl->ring, seq);
 }
 
-/* Prints a finished job's line or error and releases what it holds. */
+static const char *status_name(job_status_t s)
+{
+    switch (s) {
+    case JOB_OK: return "ok";
+    case JOB_FAILED: return "failed";
+    case JOB_EXISTING: return "skipped";
+    case JOB_PLANNED: return "dry-run";
+    }
+    return "?";
+}
+
+/* Prints a finished job's line or error, writes its manifest record and
+ * releases what it holds. */
 static void emit(pipeline_t *pl, job_t *job)
 {
     const pipeline_config_t *cfg = pl->cfg;
-    char *in_path = fileio_join(cfg->in_dir, cfg->names[job->index]);
-    const char *shown = in_path != NULL ? in_path : cfg->names[job->index];
-    if (job->failed) {
-        report_file_error(shown, "%s", job->err);
-        pl->stats.failed++;
+    char *in_path = input_path(cfg, job->index);
+    const char *shown_in = in_path != NULL ? in_path : cfg->names[job->index];
+    const char *shown_out = job->out_path != NULL ? job->out_path : job->plan.out_name;
+    pipeline_stats_t *st = &pl->stats;
+    if (job->status == JOB_FAILED) {
+        report_file_error(shown_in, "%s", job->err);
+        st->failed++;
     } else {
-        char *out_path = fileio_join(cfg->out_dir, job->plan.out_name);
-        report_result(shown, out_path != NULL ? out_path : job->plan.out_name);
-        free(out_path);
-        pl->stats.written++;
+        report_result(shown_in, shown_out);
+        st->written += job->status == JOB_OK;
+        st->existing += job->status == JOB_EXISTING;
+        st->planned += job->status == JOB_PLANNED;
+        st->labels_copied += job->label > 0;
+        if (job->label < 0) {
+            st->labels_missing++;
+            if (cfg->verbose)
+                report_file_warning(shown_in, "no label in %s", cfg->labels_dir);
+        }
     }
-    for (int s = 0; s < STAGE_COUNT; s++)
-        pl->stats.stage_seconds[s] += (double)job->stage_ns[s] / 1e9;
+    uint64_t total_ns = 0;
+    for (int s = 0; s < STAGE_COUNT; s++) {
+        st->stage_seconds[s] += (double)job->stage_ns[s] / 1e9;
+        total_ns += job->stage_ns[s];
+    }
+    if (cfg->verbose && job->status == JOB_OK)
+        report_file_timing(shown_out, (double)total_ns / 1e6);
+    if (cfg->manifest != NULL) {
+        int pic = job->plan.partner >= 0;
+        manifest_record_t r = {
+            .input = shown_in,
+            .output = job->out_path != NULL ? job->out_path : "",
+            .mode = job->original ? "original" : noise_mode_name(job->plan.mode),
+            .has_strength = !job->original && job->plan.mode != NOISE_NONE,
+            .strength = job->plan.strength,
+            .partner = pic ? cfg->names[job->plan.partner] : NULL,
+            .seed = cfg->plan.seed,
+            .copy = job->plan.copy,
+            .width = job->width, .height = job->height,
+            .channels = job->channels, .bits = job->bits,
+            .status = status_name(job->status),
+            .error = job->status == JOB_FAILED ? job->err : NULL,
+        };
+        if (manifest_write(cfg->manifest, &r) != 0 && !st->manifest_failed) {
+            st->manifest_failed = 1;
+            report_error("cannot write the manifest: %s", strerror(errno));
+        }
+    }
     free(in_path);
+    free(job->out_subdir);
+    free(job->out_path);
     plan_free(&job->plan);
 }
 
 /* Keeps the ring full and drains it in order, until neither makes
- * progress. Jobs that fail while being planned complete at once, hence
- * the loop. */
+ * progress. Jobs that complete while being planned (failures, dry runs)
+ * complete at once, hence the loop. */
 static void pump(pipeline_t *pl)
 {
     int progressed;
     do {
         progressed = 0;
-        while (pl->next_input < pl->cfg->count && ring_has_room(&pl->ring))
+        while (pl->next_job < pl->total_jobs && ring_has_room(&pl->ring))
             submit(pl);
         size_t seq;
         while (ring_pop(&pl->ring, &seq)) {
             emit(pl, &pl->jobs[ring_slot(&pl->ring, seq)]);
+            report_progress(seq + 1, pl->total_jobs);
             progressed = 1;
         }
     } while (progressed);
@@ -255,10 +535,9 @@ static void after_work_cb(uv_work_t *req, int status)
 {
     job_t *job = req->data;
     pipeline_t *pl = job->owner;
-    if (status != 0 && !job->failed) {
-        snprintf(job->err, sizeof job->err, "not processed: %s",
-                 uv_strerror(status));
-        job->failed = 1;
+    if (status != 0 && job->status != JOB_FAILED) {
+        snprintf(job->err, sizeof job->err, "not processed: %s", uv_strerror(status));
+        job->status = JOB_FAILED;
     }
     ring_complete(&pl->ring, job->seq);
     pump(pl);
@@ -269,6 +548,17 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
     pipeline_t pl;
     memset(&pl, 0, sizeof pl);
     pl.cfg = cfg;
+    pl.total_jobs = cfg->selected_count * jobs_per_input(cfg);
+    /* Writing beside the inputs: every input's name is taken from the
+     * start (owners count..2·count-1 mark inputs), so no output replaces one. */
+    if (cfg->out_is_in_dir)
+        for (size_t i = 0; i < cfg->count; i++) {
+            size_t first;
+            if (nameset_add(&pl.outputs, cfg->names[i], cfg->count + i, &first) < 0) {
+                nameset_free(&pl.outputs);
+                return -1;
+            }
+        }
     /* Two jobs per thread: one running, one queued behind it, so a thread
      * never idles while the loop thread emits. */
     if (ring_init(&pl.ring, 2 * (size_t)cfg->jobs) != 0)
@@ -277,11 +567,13 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
     if (pl.jobs == NULL || uv_loop_init(&pl.loop) != 0) {
         free(pl.jobs);
         ring_free(&pl.ring);
+        nameset_free(&pl.outputs);
         return -1;
     }
     pump(&pl);
     uv_run(&pl.loop, UV_RUN_DEFAULT);
     uv_loop_close(&pl.loop);
+    report_progress_done();
     nameset_free(&pl.outputs);
     free(pl.jobs);
     ring_free(&pl.ring);

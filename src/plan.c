@@ -1,4 +1,4 @@
-/* plan: mode, partner and output name for one input. */
+/* plan: mode, partner, strength and output name for one output. */
 #include "plan.h"
 
 #include <stdio.h>
@@ -9,65 +9,109 @@
 #include "codec.h"
 #include "scan.h"
 
+void plan_defaults(plan_config_t *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (int m = 0; m < NOISE_MODE_COUNT; m++) {
+        double s = noise_default_strength((noise_mode_t)m);
+        cfg->weight[m] = 1.0;
+        cfg->strength[m] = (plan_range_t){ s, s };
+    }
+    cfg->copies = 1;
+    cfg->format = -1;
+}
+
+uint64_t plan_shard_of(const char *name, uint64_t n)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 0x100000001B3ull;
+    return h % n;
+}
+
+const char *plan_basename(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    return slash != NULL ? slash + 1 : name;
+}
+
 char *plan_stem(const char *name)
 {
-    const char *ext = scan_ext(name);
-    size_t len = *ext ? (size_t)(ext - 1 - name) : strlen(name);
+    const char *base = plan_basename(name);
+    const char *ext = scan_ext(base);
+    size_t len = *ext ? (size_t)(ext - 1 - base) : strlen(base);
     char *stem = malloc(len + 1);
     if (stem == NULL)
         return NULL;
-    memcpy(stem, name, len);
+    memcpy(stem, base, len);
     stem[len] = '\0';
     return stem;
 }
 
-char *plan_output_name(const char *input, const char *tag)
+int plan_output_format(const char *input, int format)
 {
-    const char *ext = scan_ext(input);
-    /* Inputs written in another format (GIF, PSD, ...) become PNG; the
-     * others keep their extension exactly as spelled. */
-    if (codec_output_format(ext) == CODEC_PNG && strcasecmp(ext, "png") != 0)
-        ext = "png";
+    if (format >= 0)
+        return format;
+    int own = codec_output_format(scan_ext(plan_basename(input)));
+    return own >= 0 ? own : CODEC_PNG;
+}
+
+char *plan_output_name(const char *input, const char *tag, int format)
+{
+    static const char *const ext_of[] = { "jpg", "png", "bmp", "tga" };
+    const char *ext = scan_ext(plan_basename(input));
+    int out = plan_output_format(input, format);
+    /* An input written in its own file format keeps its extension exactly
+     * as spelled (a.JPEG gives a_ps.JPEG); GIF, PSD, PNM and the rest, and
+     * any input converted by --format, get the output format's. */
+    int own_file_format = codec_output_format(ext);
+    if (own_file_format == CODEC_PNG && strcasecmp(ext, "png") != 0)
+        own_file_format = -1;
+    if (own_file_format != out)
+        ext = ext_of[out];
     char *stem = plan_stem(input);
     if (stem == NULL)
         return NULL;
     size_t len = strlen(stem) + 1 + strlen(tag) + 1 + strlen(ext) + 1;
-    char *out = malloc(len);
-    if (out != NULL)
-        snprintf(out, len, "%s_%s.%s", stem, tag, ext);
+    char *name = malloc(len);
+    if (name != NULL)
+        snprintf(name, len, "%s_%s.%s", stem, tag, ext);
     free(stem);
-    return out;
+    return name;
 }
 
-static noise_mode_t draw_mode(const plan_modes_t *modes, rng_t *rng)
+static noise_mode_t draw_mode(const plan_config_t *cfg, rng_t *rng)
 {
     double total = 0.0;
     int last = NOISE_NONE;
     for (int m = 0; m < NOISE_MODE_COUNT; m++) {
-        total += modes->weight[m];
-        if (modes->weight[m] > 0.0)
+        total += cfg->weight[m];
+        if (cfg->weight[m] > 0.0)
             last = m;
     }
     if (last == NOISE_NONE)
         return NOISE_NONE;  /* every weight is 0: the --modes none diagnostic */
     double u = rng_unit(rng) * total, acc = 0.0;
     for (int m = 0; m < NOISE_MODE_COUNT; m++) {
-        acc += modes->weight[m];
-        if (modes->weight[m] > 0.0 && u < acc)
+        acc += cfg->weight[m];
+        if (cfg->weight[m] > 0.0 && u < acc)
             return (noise_mode_t)m;
     }
     return (noise_mode_t)last;  /* only reached through rounding at the top */
 }
 
-int plan_make(const plan_modes_t *modes, uint64_t seed, char *const *names,
-              size_t count, size_t index, plan_t *out)
+int plan_make(const plan_config_t *cfg, char *const *names, size_t count,
+              size_t index, unsigned copy, plan_t *out)
 {
-    rng_seed(&out->rng, rng_key(seed, names[index], 0));
-    out->mode = draw_mode(modes, &out->rng);
+    rng_seed(&out->rng, rng_key(cfg->seed, names[index], copy));
+    out->mode = draw_mode(cfg, &out->rng);
     out->partner = -1;
+    out->copy = copy;
+    out->strength = 0.0;
     out->out_name = NULL;
-    const char *tag = noise_mode_name(out->mode);
-    char *partner_tag = NULL;
+    out->format = plan_output_format(names[index], cfg->format);
+    char tag[64];
+    char *partner_stem = NULL;
     if (noise_mode_needs_partner(out->mode)) {
         /* Uniform over the other images; the image itself only when alone. */
         size_t p = index;
@@ -77,22 +121,33 @@ int plan_make(const plan_modes_t *modes, uint64_t seed, char *const *names,
                 p++;
         }
         out->partner = (long)p;
-        char *stem = plan_stem(names[p]);
-        if (stem == NULL)
+        partner_stem = plan_stem(names[p]);
+        if (partner_stem == NULL)
             return -1;
-        size_t len = strlen(stem) + 5;
-        partner_tag = malloc(len);
-        if (partner_tag == NULL) {
-            free(stem);
-            return -1;
-        }
-        snprintf(partner_tag, len, "%s_%s",
-                 out->mode == NOISE_ADD_PIC ? "add" : "mix", stem);
-        free(stem);
-        tag = partner_tag;
     }
-    out->out_name = plan_output_name(names[index], tag);
-    free(partner_tag);
+    if (out->mode != NOISE_NONE) {
+        /* Ranges draw one number; fixed strengths draw none, so the default
+         * plans match those made before ranges existed. */
+        plan_range_t r = cfg->strength[out->mode];
+        out->strength = r.hi > r.lo ? r.lo + (r.hi - r.lo) * rng_unit(&out->rng) : r.lo;
+    }
+    /* The tag; the partner's stem may be long, so it is appended below. */
+    const char *base = partner_stem ? (out->mode == NOISE_ADD_PIC ? "add_" : "mix_")
+                                    : noise_mode_name(out->mode);
+    size_t len = strlen(base) + (partner_stem ? strlen(partner_stem) : 0) + 16;
+    char *full = len <= sizeof tag ? tag : malloc(len);
+    if (full == NULL) {
+        free(partner_stem);
+        return -1;
+    }
+    if (cfg->copies > 1)
+        snprintf(full, len, "%s%s_%u", base, partner_stem ? partner_stem : "", copy);
+    else
+        snprintf(full, len, "%s%s", base, partner_stem ? partner_stem : "");
+    out->out_name = plan_output_name(names[index], full, cfg->format);
+    if (full != tag)
+        free(full);
+    free(partner_stem);
     return out->out_name != NULL ? 0 : -1;
 }
 

@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "codec.h"
+#include "fileio.h"
 
 const char *scan_ext(const char *name)
 {
@@ -99,71 +101,156 @@ static const char *why_not_a_file(int dir_fd, const char *name)
     return NULL;
 }
 
-int scan_dir(const char *dir, scan_list_t *list)
+/* The growing arrays of a list being built. */
+typedef struct {
+    scan_list_t *list;
+    size_t name_cap, reject_cap, unread_cap;
+} builder_t;
+
+/* Files one entry (name is the path as it will be reported; `at` and
+ * `leaf` locate it for stat). Returns 0, or -1 when memory is short. */
+static int add_entry(builder_t *b, const char *name, int at, const char *leaf)
 {
-    memset(list, 0, sizeof *list);
-    DIR *d = opendir(dir);
+    scan_list_t *list = b->list;
+    const char *ext = scan_ext(leaf);
+    if (!codec_can_read_ext(ext)) {
+        list->skipped++;
+        const char *format = scan_unread_format(ext);
+        if (format == NULL)
+            return 0;
+        scan_unread_t u = { strdup(name), format };
+        if (u.name == NULL || push((void **)&list->unread, &list->unread_count,
+                                   &b->unread_cap, sizeof u, &u) != 0) {
+            free(u.name);
+            return -1;
+        }
+        return 0;
+    }
+    const char *why = why_not_a_file(at, leaf);
+    char *copy = strdup(name);
+    if (copy == NULL)
+        return -1;
+    if (why == NULL) {
+        if (push((void **)&list->names, &list->count, &b->name_cap,
+                 sizeof *list->names, &copy) == 0)
+            return 0;
+        free(copy);
+        return -1;
+    }
+    scan_reject_t r = { copy, strdup(why) };
+    if (r.reason != NULL && push((void **)&list->rejects, &list->reject_count,
+                                 &b->reject_cap, sizeof r, &r) == 0)
+        return 0;
+    free(r.name);
+    free(r.reason);
+    return -1;
+}
+
+/* True for an entry that is a directory itself, not a link to one:
+ * symbolic links to directories are never followed, so no loop can form. */
+static int is_real_directory(int at, const struct dirent *e)
+{
+    if (e->d_type == DT_DIR)
+        return 1;
+    if (e->d_type != DT_UNKNOWN)
+        return 0;
+    struct stat st;
+    return fstatat(at, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Lists root/prefix into b, descending when recursive. */
+static int scan_into(builder_t *b, const char *root, const char *prefix, int recursive)
+{
+    char *path = *prefix ? fileio_join(root, prefix) : strdup(root);
+    if (path == NULL)
+        return -1;
+    DIR *d = opendir(path);
+    free(path);
     if (d == NULL)
         return -1;
-    size_t name_cap = 0, reject_cap = 0, unread_cap = 0;
     struct dirent *e;
+    int rc = 0;
     errno = 0;
-    while ((e = readdir(d)) != NULL) {
+    while (rc == 0 && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        if (!codec_can_read_ext(scan_ext(e->d_name))) {
-            /* Directories are not files, so they are not counted. */
-            if (e->d_type == DT_DIR)
-                continue;
-            list->skipped++;
-            const char *format = scan_unread_format(scan_ext(e->d_name));
-            if (format != NULL) {
-                scan_unread_t u = { strdup(e->d_name), format };
-                if (u.name == NULL ||
-                    push((void **)&list->unread, &list->unread_count, &unread_cap,
-                         sizeof u, &u) != 0) {
-                    free(u.name);
-                    goto fail;
-                }
-            }
-            continue;
+        char *name = *prefix ? fileio_join(prefix, e->d_name) : strdup(e->d_name);
+        if (name == NULL) {
+            rc = -1;
+            break;
         }
-        const char *why = why_not_a_file(dirfd(d), e->d_name);
-        char *name = strdup(e->d_name);
-        if (name == NULL)
-            goto fail;
-        if (why == NULL) {
-            if (push((void **)&list->names, &list->count, &name_cap,
-                     sizeof *list->names, &name) != 0) {
-                free(name);
-                goto fail;
-            }
+        if (is_real_directory(dirfd(d), e)) {
+            /* Directories are not files: without -r they are not counted,
+             * except one named like an image (x.jpg), which surely was
+             * meant to be one, so it is reported. */
+            if (recursive)
+                rc = scan_into(b, root, name, recursive);
+            else if (codec_can_read_ext(scan_ext(e->d_name)))
+                rc = add_entry(b, name, dirfd(d), e->d_name);
         } else {
-            scan_reject_t r = { name, strdup(why) };
-            if (r.reason == NULL ||
-                push((void **)&list->rejects, &list->reject_count, &reject_cap,
-                     sizeof r, &r) != 0) {
-                free(r.name);
-                free(r.reason);
-                goto fail;
-            }
+            rc = add_entry(b, name, dirfd(d), e->d_name);
         }
+        free(name);
         errno = 0;
     }
-    if (errno != 0)
-        goto fail;
+    if (rc == 0 && errno != 0)
+        rc = -1;
+    int saved = errno;
     closedir(d);
+    errno = saved;
+    return rc;
+}
+
+static void sort_list(scan_list_t *list)
+{
     scan_sort(list->names, list->count);
-    qsort(list->rejects, list->reject_count, sizeof *list->rejects,
-          compare_rejects);
+    qsort(list->rejects, list->reject_count, sizeof *list->rejects, compare_rejects);
+    qsort(list->unread, list->unread_count, sizeof *list->unread, compare_unread);
+}
+
+int scan_dir(const char *dir, int recursive, scan_list_t *list)
+{
+    memset(list, 0, sizeof *list);
+    builder_t b = { list, 0, 0, 0 };
+    if (scan_into(&b, dir, "", recursive) != 0) {
+        int saved = errno ? errno : ENOMEM;
+        scan_free(list);
+        errno = saved;
+        return -1;
+    }
+    /* Byte order of the whole relative path, as strcmp says: "a.jpg"
+     * before "a/b.jpg", since '.' is 0x2E and '/' 0x2F. */
+    sort_list(list);
+    return 0;
+}
+
+int scan_from_list(FILE *in, int nul_separated, scan_list_t *list)
+{
+    memset(list, 0, sizeof *list);
+    builder_t b = { list, 0, 0, 0 };
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && (n = getdelim(&line, &cap, nul_separated ? '\0' : '\n', in)) > 0) {
+        if (line[n - 1] == (nul_separated ? '\0' : '\n'))
+            line[--n] = '\0';
+        if (n == 0)
+            continue;  /* empty entries mean nothing */
+        rc = add_entry(&b, line, AT_FDCWD, line);
+    }
+    int failed = rc != 0 || ferror(in);
+    free(line);
+    if (failed) {
+        scan_free(list);
+        errno = errno ? errno : ENOMEM;
+        return -1;
+    }
+    /* The list's own order is kept: it is the user's, and it is as
+     * repeatable as a sorted one. Messages are still sorted. */
+    qsort(list->rejects, list->reject_count, sizeof *list->rejects, compare_rejects);
     qsort(list->unread, list->unread_count, sizeof *list->unread, compare_unread);
     return 0;
-fail:;
-    int saved = errno ? errno : ENOMEM;
-    closedir(d);
-    scan_free(list);
-    errno = saved;
-    return -1;
 }
 
 void scan_free(scan_list_t *list)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -12,7 +13,7 @@
 
 static void assert_name(const char *input, const char *tag, const char *want)
 {
-    char *got = plan_output_name(input, tag);
+    char *got = plan_output_name(input, tag, -1);
     assert_non_null(got);
     assert_string_equal(got, want);
     free(got);
@@ -45,12 +46,21 @@ static void stems(void **state)
     free(s);
 }
 
-static plan_modes_t all_modes(void)
+static plan_config_t config(uint64_t seed)
 {
-    plan_modes_t m;
-    for (int i = 0; i < NOISE_MODE_COUNT; i++)
-        m.weight[i] = 1.0;
-    return m;
+    plan_config_t c;
+    plan_defaults(&c);
+    c.seed = seed;
+    return c;
+}
+
+/* Only the given modes, weight 1 each. */
+static plan_config_t only(uint64_t seed, int a, int b)
+{
+    plan_config_t c = config(seed);
+    for (int m = 0; m < NOISE_MODE_COUNT; m++)
+        c.weight[m] = m == a || m == b ? 1.0 : 0.0;
+    return c;
 }
 
 static void deterministic_and_partner_never_self(void **state)
@@ -62,12 +72,12 @@ static void deterministic_and_partner_never_self(void **state)
         names[i] = malloc(16);
         snprintf(names[i], 16, "img_%04d.jpg", i);
     }
-    plan_modes_t modes = all_modes();
+    plan_config_t cfg = config(7);
     int seen[NOISE_MODE_COUNT] = { 0 };
     for (size_t i = 0; i < N; i++) {
         plan_t a, b;
-        assert_int_equal(plan_make(&modes, 7, names, N, i, &a), 0);
-        assert_int_equal(plan_make(&modes, 7, names, N, i, &b), 0);
+        assert_int_equal(plan_make(&cfg, names, N, i, 0, &a), 0);
+        assert_int_equal(plan_make(&cfg, names, N, i, 0, &b), 0);
         assert_int_equal(a.mode, b.mode);
         assert_int_equal(a.partner, b.partner);
         assert_string_equal(a.out_name, b.out_name);
@@ -97,10 +107,9 @@ static void lone_image_is_its_own_partner(void **state)
 {
     (void)state;
     char *names[] = { "only.png" };
-    plan_modes_t modes = { { 0 } };
-    modes.weight[NOISE_MIX_PIC] = 1.0;
+    plan_config_t cfg = only(1, NOISE_MIX_PIC, NOISE_MIX_PIC);
     plan_t p;
-    assert_int_equal(plan_make(&modes, 1, names, 1, 0, &p), 0);
+    assert_int_equal(plan_make(&cfg, names, 1, 0, 0, &p), 0);
     assert_int_equal(p.mode, NOISE_MIX_PIC);
     assert_int_equal(p.partner, 0);
     assert_string_equal(p.out_name, "only_mix_only.png");
@@ -111,13 +120,11 @@ static void restricted_modes_only(void **state)
 {
     (void)state;
     char *names[] = { "a.jpg", "b.jpg", "c.jpg", "d.jpg" };
-    plan_modes_t modes = { { 0 } };
-    modes.weight[NOISE_PS] = 1.0;
-    modes.weight[NOISE_ADD_PIC] = 1.0;
     for (uint64_t seed = 0; seed < 50; seed++)
         for (size_t i = 0; i < 4; i++) {
+            plan_config_t cfg = only(seed, NOISE_PS, NOISE_ADD_PIC);
             plan_t p;
-            assert_int_equal(plan_make(&modes, seed, names, 4, i, &p), 0);
+            assert_int_equal(plan_make(&cfg, names, 4, i, 0, &p), 0);
             assert_true(p.mode == NOISE_PS || p.mode == NOISE_ADD_PIC);
             plan_free(&p);
         }
@@ -128,18 +135,91 @@ static void seed_changes_plan(void **state)
     (void)state;
     /* Over 64 seeds, a single image must not always get the same plan. */
     char *names[] = { "a.jpg", "b.jpg", "c.jpg" };
-    plan_modes_t modes = all_modes();
     int differs = 0;
     plan_t first;
-    assert_int_equal(plan_make(&modes, 0, names, 3, 0, &first), 0);
+    plan_config_t cfg = config(0);
+    assert_int_equal(plan_make(&cfg, names, 3, 0, 0, &first), 0);
     for (uint64_t seed = 1; seed < 64; seed++) {
         plan_t p;
-        assert_int_equal(plan_make(&modes, seed, names, 3, 0, &p), 0);
+        cfg.seed = seed;
+        assert_int_equal(plan_make(&cfg, names, 3, 0, 0, &p), 0);
         differs |= strcmp(p.out_name, first.out_name) != 0;
         plan_free(&p);
     }
     plan_free(&first);
     assert_true(differs);
+}
+
+static void copies_weights_and_ranges(void **state)
+{
+    (void)state;
+    char *names[] = { "dir/a.jpg", "dir/b.png" };
+    plan_config_t cfg = config(3);
+    cfg.copies = 3;
+    /* Copy k is named _k, and each copy has its own stream. */
+    plan_t p0, p1;
+    assert_int_equal(plan_make(&cfg, names, 2, 0, 0, &p0), 0);
+    assert_int_equal(plan_make(&cfg, names, 2, 0, 1, &p1), 0);
+    size_t n0 = strlen(p0.out_name);
+    assert_string_equal(p0.out_name + n0 - 6, "_0.jpg");
+    assert_true(strncmp(p0.out_name, "a_", 2) == 0);  /* no directory in the name */
+    assert_memory_not_equal(&p0.rng, &p1.rng, sizeof p0.rng);
+    plan_free(&p0);
+    plan_free(&p1);
+    /* Weights: ps:3,mixGauss:1 gives ps 3/4 of the time; over 4000 draws
+     * Binomial(4000, 0.75) has sd 27.4, so 4 sd is 110. */
+    for (int m = 0; m < NOISE_MODE_COUNT; m++)
+        cfg.weight[m] = 0;
+    cfg.weight[NOISE_PS] = 3;
+    cfg.weight[NOISE_MIX_GAUSS] = 1;
+    cfg.copies = 1;
+    cfg.strength[NOISE_PS] = (plan_range_t){ 0.02, 0.08 };
+    int ps = 0;
+    double lo = 1, hi = 0, sum = 0;
+    for (unsigned seed = 0; seed < 4000; seed++) {
+        plan_t p;
+        cfg.seed = seed;
+        assert_int_equal(plan_make(&cfg, names, 2, 0, 0, &p), 0);
+        assert_true(p.mode == NOISE_PS || p.mode == NOISE_MIX_GAUSS);
+        if (p.mode == NOISE_PS) {
+            ps++;
+            lo = p.strength < lo ? p.strength : lo;
+            hi = p.strength > hi ? p.strength : hi;
+            sum += p.strength;
+        } else {
+            assert_true(p.strength == 0.05);  /* the default mix rate */
+        }
+        plan_free(&p);
+    }
+    assert_true(abs(ps - 3000) < 110);
+    /* Uniform on [0.02, 0.08]: inside, and mean 0.05 within 4 sd of the
+     * mean, 4 · 0.06/sqrt(12 · ps). */
+    assert_true(lo >= 0.02 && hi <= 0.08 && lo < 0.021 && hi > 0.079);
+    assert_true(fabs(sum / ps - 0.05) < 4 * 0.06 / sqrt(12.0 * ps));
+}
+
+static void format_override_and_shards(void **state)
+{
+    (void)state;
+    char *got = plan_output_name("x/a.png", "ps", 0 /* CODEC_JPEG */);
+    assert_string_equal(got, "a_ps.jpg");
+    free(got);
+    got = plan_output_name("a.JPG", "ps", 0);
+    assert_string_equal(got, "a_ps.JPG");  /* already JPEG: spelling kept */
+    free(got);
+    got = plan_output_name("a.gif", "ps", 3 /* CODEC_TGA */);
+    assert_string_equal(got, "a_ps.tga");
+    free(got);
+    /* Shards partition the names: each in exactly one, roughly even. */
+    int count[4] = { 0 };
+    char name[32];
+    for (int i = 0; i < 4000; i++) {
+        snprintf(name, sizeof name, "img_%05d.jpg", i);
+        count[plan_shard_of(name, 4)]++;
+    }
+    /* Binomial(4000, 1/4): sd 27.4; 4 sd = 110. */
+    for (int k = 0; k < 4; k++)
+        assert_true(abs(count[k] - 1000) < 110);
 }
 
 int main(void)
@@ -151,6 +231,8 @@ int main(void)
         cmocka_unit_test(lone_image_is_its_own_partner),
         cmocka_unit_test(restricted_modes_only),
         cmocka_unit_test(seed_changes_plan),
+        cmocka_unit_test(copies_weights_and_ranges),
+        cmocka_unit_test(format_override_and_shards),
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

@@ -63,7 +63,7 @@ static void lists_sorted_images(void **state)
 {
     (void)state;
     scan_list_t list;
-    assert_int_equal(scan_dir(dir, &list), 0);
+    assert_int_equal(scan_dir(dir, 0, &list), 0);
     /* strcmp order: upper case before lower case, UTF-8 bytes last. */
     const char *want[] = { "Z.jpeg", "a.PNG", "b.jpg", "c.Tga", "d.gif", "e.hdr",
                            "f.pgm", "g.ppm", "h.pnm", "i.psd", "j.pic", "k.bmp",
@@ -87,7 +87,7 @@ static void missing_directory_fails(void **state)
 {
     (void)state;
     scan_list_t list;
-    assert_int_equal(scan_dir("/nonexistent/noiseaug", &list), -1);
+    assert_int_equal(scan_dir("/nonexistent/noiseaug", 0, &list), -1);
 }
 
 static void sort_is_bytewise(void **state)
