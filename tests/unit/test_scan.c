@@ -1,4 +1,5 @@
 /* Unit tests for scan: filtering, byte-order sorting, odd entries. */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,6 +84,65 @@ static void lists_sorted_images(void **state)
     scan_free(&list);
 }
 
+static void recursive_scan_mirrors_without_following_links(void **state)
+{
+    (void)state;
+    /* tree/ gets images, a nested dir, a hidden dir and a link back up. */
+    char path[256];
+    const char *made[] = { "tree", "tree/deep", "tree/.hid" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, made[i]);
+        assert_int_equal(mkdir(path, 0755), 0);
+    }
+    touch("tree/s.png");
+    touch("tree/deep/d.jpg");
+    touch("tree/.hid/h.jpg");
+    snprintf(path, sizeof path, "%s/tree/loop", dir);
+    assert_int_equal(symlink("..", path), 0);  /* would loop if followed */
+    scan_list_t list;
+    assert_int_equal(scan_dir(dir, 1, &list), 0);
+    /* x.jpg is a directory here, and empty: with -r it is descended into. */
+    int saw_s = 0, saw_d = 0;
+    for (size_t i = 0; i < list.count; i++) {
+        assert_null(strstr(list.names[i], ".hid"));
+        assert_null(strstr(list.names[i], "loop"));
+        saw_s |= strcmp(list.names[i], "tree/s.png") == 0;
+        saw_d |= strcmp(list.names[i], "tree/deep/d.jpg") == 0;
+        if (i > 0)
+            assert_true(strcmp(list.names[i - 1], list.names[i]) < 0);
+    }
+    assert_true(saw_s && saw_d);
+    assert_int_equal(list.reject_count, 1);  /* only the dangling y.png */
+    scan_free(&list);
+}
+
+static void list_keeps_order_and_filters(void **state)
+{
+    (void)state;
+    char text[512];
+    int n = snprintf(text, sizeof text, "%s/b.jpg\n\n%s/notes.txt\n%s/a.PNG\n%s/gone.jpg\n",
+                     dir, dir, dir, dir);
+    FILE *f = fmemopen(text, (size_t)n, "r");
+    scan_list_t list;
+    assert_int_equal(scan_from_list(f, 0, &list), 0);
+    fclose(f);
+    assert_int_equal(list.count, 2);
+    assert_true(strstr(list.names[0], "/b.jpg") != NULL);  /* list order, not sorted */
+    assert_true(strstr(list.names[1], "/a.PNG") != NULL);
+    assert_int_equal(list.skipped, 1);
+    assert_int_equal(list.reject_count, 1);  /* gone.jpg does not exist */
+    scan_free(&list);
+    /* NUL-separated, with a newline inside a name. */
+    static const char nul[] = "we\nird.jpg\0other.png\0";
+    f = fmemopen((void *)nul, sizeof nul - 1, "r");
+    assert_int_equal(scan_from_list(f, 1, &list), 0);
+    fclose(f);
+    assert_int_equal(list.count + list.reject_count, 2);
+    assert_string_equal(list.rejects[0].name, "other.png");
+    assert_string_equal(list.rejects[1].name, "we\nird.jpg");
+    scan_free(&list);
+}
+
 static void missing_directory_fails(void **state)
 {
     (void)state;
@@ -112,6 +172,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lists_sorted_images),
+        cmocka_unit_test(recursive_scan_mirrors_without_following_links),
+        cmocka_unit_test(list_keeps_order_and_filters),
         cmocka_unit_test(missing_directory_fails),
         cmocka_unit_test(sort_is_bytewise),
         cmocka_unit_test(extensions),
