@@ -4,7 +4,7 @@
 #   make CODEC=stb       build build/stb/noiseaug with stb only
 #   make demo | test | bench | install | clean
 
-VERSION    := 0.2.0
+VERSION    := 0.3.0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 CC         ?= cc
@@ -38,7 +38,7 @@ LIB_SRC := src/cli.c src/codec.c src/fileio.c src/image.c src/jpeginfo.c src/man
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard include/*.h)
 
-.PHONY: all deps demo test check bench install uninstall clean data
+.PHONY: all deps demo test check bench gallery install uninstall clean data
 
 all: $(BIN)
 
@@ -51,7 +51,7 @@ $(BIN): $(LIB_OBJ) $(BUILD)/main.o
 
 # Small programs that link the codec module: the sample generator and the
 # decoder the CLI tests use to check outputs.
-$(BUILD)/gen_samples $(BUILD)/imginfo: $(BUILD)/%: tools/%.c $(LIB_OBJ)
+$(BUILD)/gen_samples $(BUILD)/imginfo $(BUILD)/gallery: $(BUILD)/%: tools/%.c $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # --- setup -------------------------------------------------------------
@@ -75,6 +75,11 @@ demo: deps
 data: $(BUILD)/gen_samples
 	$(BUILD)/gen_samples data
 
+# The README's picture: data/images/f_photo.jpg and its five noisy versions,
+# drawn by noiseaug's own code.
+gallery: $(BUILD)/gallery
+	$(BUILD)/gallery data/images/f_photo.jpg data/images/f_rgb.png doc/gallery.png
+
 # --- tests ---------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -95,12 +100,15 @@ test: deps
 	$(MAKE) check CODEC=stb
 
 # --- install -------------------------------------------------------------
+MANDIR     ?= $(PREFIX)/share/man
+
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/noiseaug
+	install -m 0644 doc/noiseaug.1 $(DESTDIR)$(MANDIR)/man1/noiseaug.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/noiseaug
+	rm -f $(DESTDIR)$(BINDIR)/noiseaug $(DESTDIR)$(MANDIR)/man1/noiseaug.1
 
 clean:
 	rm -rf build noiseaug demo-out

@@ -210,3 +210,26 @@ load helpers
     [ "$("$IMGINFO" "$in/img_001.jpg" | cut -d' ' -f5)" = 2 ]
     [ "$("$IMGINFO" "$in/img_006.jpg" | cut -d' ' -f5)" = 1 ]
 }
+
+@test "docs: every option in --help is in the man page and the README" {
+    run "$NOISEAUG" --help
+    [ "$status" -eq 0 ]
+    local opts
+    opts="$(grep -oE -- '--[a-z][a-z-]+' <<<"$output" | sort -u)"
+    [ -n "$opts" ]
+    for o in $opts; do
+        # groff writes each '-' of an option as '\-'.
+        grep -qF -- "${o//-/\\-}" "$ROOT/doc/noiseaug.1" || { echo "man page lacks $o"; false; }
+        grep -qF -- "$o" "$ROOT/README.md" || { echo "README lacks $o"; false; }
+    done
+    for code in 0 1 2; do
+        grep -q "^\.B $code$" "$ROOT/doc/noiseaug.1"
+    done
+}
+
+@test "make install puts the binary and the man page under DESTDIR" {
+    make -s -C "$ROOT" install CODEC="${CODEC:-turbo}" DESTDIR="$BATS_TEST_TMPDIR/root" PREFIX=/usr >/dev/null
+    [ -x "$BATS_TEST_TMPDIR/root/usr/bin/noiseaug" ]
+    [ -f "$BATS_TEST_TMPDIR/root/usr/share/man/man1/noiseaug.1" ]
+    "$BATS_TEST_TMPDIR/root/usr/bin/noiseaug" --version | grep -q '^noiseaug '
+}
