@@ -25,12 +25,28 @@ else
   $(error CODEC must be turbo or stb, not '$(CODEC)')
 endif
 
+# Sanitizer builds (make check-asan, make check-tsan) live beside the plain
+# ones: SAN=asan is AddressSanitizer with UndefinedBehaviorSanitizer, SAN=tsan
+# ThreadSanitizer.
+SAN ?=
+ifeq ($(SAN),asan)
+  BUILD     := $(BUILD)-asan
+  BIN       := $(BUILD)/noiseaug
+  SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(SAN),tsan)
+  BUILD     := $(BUILD)-tsan
+  BIN       := $(BUILD)/noiseaug
+  SAN_FLAGS := -fsanitize=thread -DNOISEAUG_NO_SIMD_CLONES
+else ifneq ($(SAN),)
+  $(error SAN must be asan or tsan, not '$(SAN)')
+endif
+
 CFLAGS     ?= -O2 -g
 WARNINGS   := -Wall -Wextra -Wpedantic
 CPPFLAGS   += -Iinclude -DNOISEAUG_VERSION='"$(VERSION)"' -D_POSIX_C_SOURCE=200809L $(CODEC_DEFS)
 # Recursive (=) so that pkg-config runs after `make deps` has installed it.
-ALL_CFLAGS  = -std=c11 $(WARNINGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libuv stb $(CODEC_PKGS))
-LIBS        = $(shell $(PKG_CONFIG) --libs libuv $(CODEC_PKGS)) -lm -lpthread
+ALL_CFLAGS  = -std=c11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags libuv stb $(CODEC_PKGS))
+LIBS        = $(SAN_FLAGS) $(shell $(PKG_CONFIG) --libs libuv $(CODEC_PKGS)) -lm -lpthread
 
 LIB_SRC := src/cli.c src/codec.c src/fileio.c src/image.c src/jpeginfo.c src/manifest.c src/nameset.c src/noise.c \
            src/normal.c src/pipeline.c src/plan.c src/pngwrite.c src/report.c \
@@ -38,7 +54,7 @@ LIB_SRC := src/cli.c src/codec.c src/fileio.c src/image.c src/jpeginfo.c src/man
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard include/*.h)
 
-.PHONY: all deps demo test check bench gallery install uninstall clean data
+.PHONY: all deps demo test check check-asan check-tsan fuzz bench gallery install uninstall clean data
 
 all: $(BIN)
 
@@ -90,14 +106,39 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 TEST_ENV = NOISEAUG=$(abspath $(BIN)) IMGINFO=$(abspath $(BUILD)/imginfo) \
            GEN_SAMPLES=$(abspath $(BUILD)/gen_samples) CODEC=$(CODEC)
 
+# The fuzz target without libFuzzer: replays the regressions and the
+# sample files through decode -> every mode -> encode.
+$(BUILD)/replay: tests/fuzz/fuzz_codec.c tests/fuzz/replay_main.c $(LIB_OBJ)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+REPLAY_INPUTS = $(wildcard tests/fuzz/regressions/*) data/images/* data/formats/* data/unsupported/*
+
 # Builds and runs everything, without the setup step.
-check: $(BIN) $(UNIT_TESTS) $(BUILD)/imginfo $(BUILD)/gen_samples
+check: $(BIN) $(UNIT_TESTS) $(BUILD)/imginfo $(BUILD)/gen_samples $(BUILD)/replay
+	$(BUILD)/replay $(REPLAY_INPUTS)
 	$(TEST_ENV) ./tests/run-all $(UNIT_TESTS)
 
-# Both builds are tested: the default one and the pure-stb one.
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer: any
+# report fails the run.
+check-asan:
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(MAKE) check SAN=asan
+
+# The end-to-end tests under ThreadSanitizer, the pipeline at -j 8 among them.
+TSAN_BUILD := $(BUILD)-tsan
+check-tsan:
+	$(MAKE) SAN=tsan $(TSAN_BUILD)/noiseaug $(TSAN_BUILD)/imginfo $(TSAN_BUILD)/gen_samples
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 NOISEAUG=$(abspath $(TSAN_BUILD)/noiseaug) \
+	    IMGINFO=$(abspath $(TSAN_BUILD)/imginfo) GEN_SAMPLES=$(abspath $(TSAN_BUILD)/gen_samples) \
+	    CODEC=$(CODEC) bats tests/cli/core.bats tests/cli/pipeline.bats tests/cli/threads.bats
+
+# Both builds are tested: the default one and the pure-stb one; then the
+# sanitizer runs.
 test: deps
 	$(MAKE) check CODEC=turbo
 	$(MAKE) check CODEC=stb
+	$(MAKE) check-asan
+	$(MAKE) check-tsan
 
 # --- install -------------------------------------------------------------
 MANDIR     ?= $(PREFIX)/share/man
@@ -128,3 +169,25 @@ $(BUILD)/kernels $(BUILD)/pngtune: $(BUILD)/%: bench/%.c $(LIB_OBJ)
 # The noise kernels are the one place where -O3's vectoriser pays (make
 # bench: kernels); the rest of the code is built as CFLAGS says.
 $(BUILD)/noise.o: CFLAGS += -O3
+
+# --- reliability: fuzzing and sanitizers ---------------------------------
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+
+$(FUZZ_DIR)/fuzz_codec: tests/fuzz/fuzz_codec.c $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) $(CPPFLAGS) -std=c11 $(shell $(PKG_CONFIG) --cflags libuv stb $(CODEC_PKGS)) \
+	    -o $@ tests/fuzz/fuzz_codec.c $(LIB_SRC) $(LIBS)
+
+# make fuzz FUZZ_SECONDS=N: fuzzes from the sample images for N seconds;
+# crashes land in $(FUZZ_DIR)/ as crash-* files, to be kept in
+# tests/fuzz/regressions/.
+fuzz: deps
+	@./tools/install-deps $(FUZZ_PACKAGES)
+	$(MAKE) $(FUZZ_DIR)/fuzz_codec
+	mkdir -p $(FUZZ_DIR)/corpus
+	cp data/images/* data/formats/* data/unsupported/* tests/fuzz/regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	cd $(FUZZ_DIR) && ./fuzz_codec -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus

@@ -26,8 +26,10 @@
 
 /* Hot loops built twice, for AVX2 and for baseline x86-64, and picked at
  * load time. They compute the same integers either way, so the bytes
- * written never depend on the CPU. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+ * written never depend on the CPU. ThreadSanitizer builds go without: its
+ * runtime is not ready when the loader runs the clones' resolvers. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(NOISEAUG_NO_SIMD_CLONES)
 #define SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define SIMD_CLONES
@@ -357,9 +359,7 @@ static void lanes_seed(rng_lanes_t *v, rng_t *rng)
 }
 
 /* Fills words with `count` 32-bit values, count a multiple of 8. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
-#endif
+SIMD_CLONES
 static void lanes_fill(rng_lanes_t *v, uint32_t *words, size_t count)
 {
     u64x4_t s0 = v->s0, s1 = v->s1, s2 = v->s2, s3 = v->s3;

@@ -56,13 +56,24 @@ static int compare_rejects(const void *a, const void *b)
                   ((const scan_reject_t *)b)->name);
 }
 
+/* qsort, but never with a NULL array: an empty list has none, and passing
+ * NULL to qsort is undefined even for 0 elements. */
+static void sort_array(void *base, size_t count, size_t size,
+                       int (*compare)(const void *, const void *))
+{
+    if (count > 1)
+        qsort(base, count, size, compare);
+}
+
 void scan_sort(char **names, size_t count)
 {
-    qsort(names, count, sizeof *names, compare_names);
+    sort_array(names, count, sizeof *names, compare_names);
 }
 
 long scan_find(char *const *names, size_t count, const char *name)
 {
+    if (count == 0)
+        return -1;
     char *const *hit = bsearch(&name, names, count, sizeof *names, compare_names);
     return hit != NULL ? (long)(hit - names) : -1;
 }
@@ -201,11 +212,13 @@ static int scan_into(builder_t *b, const char *root, const char *prefix, int rec
     return rc;
 }
 
-static void sort_list(scan_list_t *list)
+/* Sorts the messages of a list; names too unless keep_order. */
+static void sort_list(scan_list_t *list, int keep_order)
 {
-    scan_sort(list->names, list->count);
-    qsort(list->rejects, list->reject_count, sizeof *list->rejects, compare_rejects);
-    qsort(list->unread, list->unread_count, sizeof *list->unread, compare_unread);
+    if (!keep_order)
+        scan_sort(list->names, list->count);
+    sort_array(list->rejects, list->reject_count, sizeof *list->rejects, compare_rejects);
+    sort_array(list->unread, list->unread_count, sizeof *list->unread, compare_unread);
 }
 
 int scan_dir(const char *dir, int recursive, scan_list_t *list)
@@ -220,7 +233,7 @@ int scan_dir(const char *dir, int recursive, scan_list_t *list)
     }
     /* Byte order of the whole relative path, as strcmp says: "a.jpg"
      * before "a/b.jpg", since '.' is 0x2E and '/' 0x2F. */
-    sort_list(list);
+    sort_list(list, 0);
     return 0;
 }
 
@@ -248,8 +261,7 @@ int scan_from_list(FILE *in, int nul_separated, scan_list_t *list)
     }
     /* The list's own order is kept: it is the user's, and it is as
      * repeatable as a sorted one. Messages are still sorted. */
-    qsort(list->rejects, list->reject_count, sizeof *list->rejects, compare_rejects);
-    qsort(list->unread, list->unread_count, sizeof *list->unread, compare_unread);
+    sort_list(list, 1);
     return 0;
 }
 
