@@ -419,6 +419,13 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
         return 0;
     }
     int w = img->width, h = img->height, c = img->channels, ok = 0;
+    /* TGA stores its size in 16-bit fields: stb_image_write would write
+     * the low 16 bits of a larger size, a silently wrong file. */
+    if (format == CODEC_TGA && (w > 65535 || h > 65535)) {
+        snprintf(err, errlen, "cannot encode: TGA holds at most 65535 x 65535 pixels, "
+                 "not %dx%d", w, h);
+        return -1;
+    }
     switch (format) {
     case CODEC_JPEG:
 #ifdef NOISEAUG_WITH_TURBOJPEG
