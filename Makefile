@@ -41,6 +41,14 @@ else ifneq ($(SAN),)
   $(error SAN must be asan or tsan, not '$(SAN)')
 endif
 
+# FAULTS=1 builds the fault-injection binary the reliability tests use
+# (NOISEAUG_FAULT, see src/fileio.c); it is never installed.
+ifeq ($(FAULTS),1)
+  BUILD     := $(BUILD)-faults
+  BIN       := $(BUILD)/noiseaug
+  CPPFLAGS  += -DNOISEAUG_FAULT_INJECTION
+endif
+
 CFLAGS     ?= -O2 -g
 WARNINGS   := -Wall -Wextra -Wpedantic
 CPPFLAGS   += -Iinclude -DNOISEAUG_VERSION='"$(VERSION)"' -D_POSIX_C_SOURCE=200809L $(CODEC_DEFS)
@@ -103,8 +111,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs cmocka) $(LIBS)
 
+FAULTS_BIN = $(BUILD)-faults/noiseaug
 TEST_ENV = NOISEAUG=$(abspath $(BIN)) IMGINFO=$(abspath $(BUILD)/imginfo) \
-           GEN_SAMPLES=$(abspath $(BUILD)/gen_samples) CODEC=$(CODEC)
+           GEN_SAMPLES=$(abspath $(BUILD)/gen_samples) CODEC=$(CODEC) \
+           NOISEAUG_FAULTS=$(abspath $(FAULTS_BIN))
 
 # The fuzz target without libFuzzer: replays the regressions and the
 # sample files through decode -> every mode -> encode.
@@ -115,6 +125,7 @@ REPLAY_INPUTS = $(wildcard tests/fuzz/regressions/*) data/images/* data/formats/
 
 # Builds and runs everything, without the setup step.
 check: $(BIN) $(UNIT_TESTS) $(BUILD)/imginfo $(BUILD)/gen_samples $(BUILD)/replay
+	$(MAKE) FAULTS=1 $(FAULTS_BIN)
 	$(BUILD)/replay $(REPLAY_INPUTS)
 	$(TEST_ENV) ./tests/run-all $(UNIT_TESTS)
 

@@ -18,6 +18,11 @@ int fileio_write_atomic(const char *dir, const char *name,
                         const unsigned char *data, size_t len, mode_t mode,
                         char *err, size_t errlen);
 
+/* Removes every temporary file a write has in flight, and keeps any new
+ * one from being made: for an exit that does not wait for the workers.
+ * Not async-signal-safe; call it from the loop thread. */
+void fileio_remove_temporaries(void);
+
 /* Joins dir and name with one slash between them, into a malloc'd string;
  * NULL when memory is short. */
 char *fileio_join(const char *dir, const char *name);

@@ -53,6 +53,9 @@ typedef struct {
     size_t labels_copied;
     size_t labels_missing;
     int manifest_failed;     /* a manifest write failed */
+    size_t cancelled;        /* not started because the run was stopped */
+    int stopped_by;          /* SIGINT or SIGTERM that stopped the run, or 0 */
+    int stdout_closed;       /* standard output went away (EPIPE) */
     double stage_seconds[STAGE_COUNT];  /* summed over jobs (thread time) */
 } pipeline_stats_t;
 

@@ -27,8 +27,9 @@ void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "noiseaug: <message>" and the --help hint on stderr. */
 void report_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Prints one result line, "<input> --> <output>", on stdout. */
-void report_result(const char *input_path, const char *output_path);
+/* Prints one result line, "<input> --> <output>", on stdout. Returns 0, or
+ * -1 when stdout has failed (a closed pipe). */
+int report_result(const char *input_path, const char *output_path);
 
 /* Prints a file's processing time (--verbose). */
 void report_file_timing(const char *path, double ms);
@@ -55,6 +56,7 @@ typedef struct {
     size_t planned;          /* --dry-run */
     size_t labels_copied;
     size_t labels_missing;
+    size_t cancelled;        /* outputs not started: the run was stopped */
     double seconds;
     uint64_t seed;
 } report_summary_t;

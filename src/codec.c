@@ -174,13 +174,18 @@ static int turbo_decode(const unsigned char *data, size_t len, image_t *out,
         goto out;
     }
     if (tjDecompress2(tj, data, (unsigned long)len, out->pixels, w, 0, h,
-                      grey ? TJPF_GRAY : TJPF_RGB, 0) != 0 &&
-        tjGetErrorCode(tj) == TJERR_FATAL) {
-        /* Warnings (a few corrupt bytes) still give a usable image, as
-         * with stb; only fatal errors fail the file. */
-        snprintf(err, errlen, "cannot decode: %s", tjGetErrorStr2(tj));
-        image_free(out);
-        goto out;
+                      grey ? TJPF_GRAY : TJPF_RGB, 0) != 0) {
+        /* Warnings such as a few extraneous bytes still give the whole
+         * image, as stb does; a file that ends early gives a grey bottom
+         * and must fail, as must any fatal error. */
+        const char *why = tjGetErrorStr2(tj);
+        int truncated = strstr(why, "Premature end") != NULL;
+        if (truncated || tjGetErrorCode(tj) == TJERR_FATAL) {
+            snprintf(err, errlen, "cannot decode: %s", truncated
+                     ? "truncated JPEG (the data ends before the image does)" : why);
+            image_free(out);
+            goto out;
+        }
     }
     out->codec_hint = subsamp;
     rc = 0;

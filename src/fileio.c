@@ -1,22 +1,115 @@
-/* fileio: whole-file reads and atomic writes, with errno turned into words. */
+/* fileio: whole-file reads and atomic writes, with errno turned into words.
+ *
+ * Every temporary file in flight is registered, so that an interrupted run
+ * can remove them all (fileio_remove_temporaries), even from a second
+ * Ctrl-C that does not wait for workers. Creation happens under the
+ * registry's lock, so no temporary can exist unregistered.
+ *
+ * Test builds (-DNOISEAUG_FAULT_INJECTION) read NOISEAUG_FAULT to inject the
+ * faults the reliability tests need and cannot make for real as root:
+ *   read:ERRNO:TEXT   opening a file whose path holds TEXT fails with ERRNO
+ *   gone:TEXT         the file is removed just before it is opened
+ *   shrink:TEXT       the file is cut to half its size once it is opened
+ *   write:ERRNO:TEXT  writing an output whose name holds TEXT fails
+ *   delay:MS          every read first sleeps MS milliseconds
+ *   slowwrite:MS      every write sleeps MS milliseconds with its temporary
+ *                     file created, so a test can interrupt it there */
 #define _GNU_SOURCE
 #include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* --- temporary-file registry ----------------------------------------- */
+
+enum { MAX_TEMPS = 2048, TEMP_PATH_MAX = 4096 };
+
+static pthread_mutex_t temps_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *temps[MAX_TEMPS];
+
+/* Slot of a registered path, or -1; call with the lock held. */
+static int temp_slot(const char *path)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (temps[i] == path)
+            return i;
+    return -1;
+}
+
+static void temp_forget(char *path)
+{
+    pthread_mutex_lock(&temps_lock);
+    int i = temp_slot(path);
+    if (i >= 0)
+        temps[i] = NULL;
+    pthread_mutex_unlock(&temps_lock);
+}
+
+void fileio_remove_temporaries(void)
+{
+    pthread_mutex_lock(&temps_lock);
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (temps[i] != NULL) {
+            unlink(temps[i]);
+            temps[i] = NULL;
+        }
+    /* The lock stays held: the process is about to end, and no worker may
+     * create another temporary file before it does. */
+}
+
+/* --- fault injection (test builds only) ------------------------------- */
+
+#ifdef NOISEAUG_FAULT_INJECTION
+/* The errno a fault of `kind` injects for path, or 0. */
+static int fault(const char *kind, const char *path)
+{
+    const char *spec = getenv("NOISEAUG_FAULT");
+    size_t k = strlen(kind);
+    if (spec == NULL || strncmp(spec, kind, k) != 0 || spec[k] != ':')
+        return 0;
+    const char *arg = spec + k + 1;
+    if (strcmp(kind, "delay") == 0 || strcmp(kind, "slowwrite") == 0) {
+        struct timespec ts = { 0, atol(arg) % 1000 * 1000000L };
+        ts.tv_sec = atol(arg) / 1000;
+        nanosleep(&ts, NULL);
+        return 0;
+    }
+    int code = EIO;
+    if (strcmp(kind, "read") == 0 || strcmp(kind, "write") == 0) {
+        const char *colon = strchr(arg, ':');
+        if (colon == NULL)
+            return 0;
+        code = strncmp(arg, "EACCES", 6) == 0 ? EACCES : strncmp(arg, "ENOSPC", 6) == 0 ? ENOSPC : EIO;
+        arg = colon + 1;
+    }
+    return strstr(path, arg) != NULL ? code : 0;
+}
+#else
+static int fault(const char *kind, const char *path)
+{
+    (void)kind, (void)path;
+    return 0;
+}
+#endif
 
 int fileio_read_all(const char *path, unsigned char **data, size_t *len,
                     char *err, size_t errlen)
 {
     *data = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    fault("delay", path);
+    if (fault("gone", path))
+        unlink(path);
+    int injected = fault("read", path);
+    int fd = injected ? (errno = injected, -1) : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return -1;
@@ -29,6 +122,11 @@ int fileio_read_all(const char *path, unsigned char **data, size_t *len,
     }
     if (!S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    if (fault("shrink", path) && truncate(path, st.st_size / 2) != 0) {
+        snprintf(err, errlen, "cannot shrink for the test: %s", strerror(errno));
         close(fd);
         return -1;
     }
@@ -98,28 +196,42 @@ int fileio_write_atomic(const char *dir, const char *name,
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    int fd = mkostemp(tmp_path, O_CLOEXEC);
+    /* Created and registered under the lock: an exit that removes the
+     * registered temporaries can never miss one. */
+    pthread_mutex_lock(&temps_lock);
+    int slot = temp_slot(NULL);
+    int fd = slot >= 0 ? mkostemp(tmp_path, O_CLOEXEC) : (errno = EMFILE, -1);
+    if (fd >= 0)
+        temps[slot] = tmp_path;
+    pthread_mutex_unlock(&temps_lock);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create a temporary file: %s", strerror(errno));
         goto out;
     }
-    if (write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0) {
+    fault("slowwrite", final_path);
+    int injected = fault("write", final_path);
+    if ((injected ? (errno = injected, -1) : write_all(fd, data, len)) != 0 ||
+        fchmod(fd, mode) != 0) {
         snprintf(err, errlen, "cannot write: %s", strerror(errno));
         close(fd);
-        unlink(tmp_path);
-        goto out;
+        goto remove;
     }
     if (close(fd) != 0) {
         snprintf(err, errlen, "cannot write: %s", strerror(errno));
-        unlink(tmp_path);
-        goto out;
+        goto remove;
     }
     if (rename(tmp_path, final_path) != 0) {
         snprintf(err, errlen, "cannot rename into place: %s", strerror(errno));
-        unlink(tmp_path);
-        goto out;
+        goto remove;
     }
+    temp_forget(tmp_path);
     rc = 0;
+    goto out;
+remove:
+    /* Unlink first, then forget: an exit in between unlinks it once more,
+     * harmlessly; the other order could leave the file behind. */
+    unlink(tmp_path);
+    temp_forget(tmp_path);
 out:
     free(final_path);
     free(tmp_path);

@@ -1,5 +1,6 @@
 /* main: glue. argv -> cli -> scan -> pipeline -> report. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include "scan.h"
 
 enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
+/* Stopped by a signal: 128 + its number (130 SIGINT, 143 SIGTERM); a
+ * closed stdout (noiseaug ... | head) gives 141, as SIGPIPE would. */
 
 /* libuv reads UV_THREADPOOL_SIZE once, when the pool first starts, and
  * caps it at 1024; it must be set before any work is queued. */
@@ -125,6 +128,8 @@ static int prepare_outputs(const cli_config_t *cli)
 
 int main(int argc, char **argv)
 {
+    /* A closed stdout is noticed as EPIPE on write, and handled. */
+    signal(SIGPIPE, SIG_IGN);
     cli_config_t cli;
     switch (cli_parse(argc, argv, &cli)) {
     case CLI_EXIT_OK:
@@ -203,6 +208,7 @@ int main(int argc, char **argv)
         .planned = stats.planned,
         .labels_copied = stats.labels_copied,
         .labels_missing = stats.labels_missing,
+        .cancelled = stats.cancelled,
         .seconds = (double)(uv_hrtime() - start) / 1e9,
         .seed = cli.plan.seed,
     };
@@ -214,7 +220,11 @@ int main(int argc, char **argv)
     }
     report_summary(&summary);
     status = summary.failed > 0 || stats.manifest_failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (stats.stopped_by != 0)
+        status = 128 + stats.stopped_by;
+    else if (stats.stdout_closed)
+        status = 128 + SIGPIPE;
+    else if (fflush(stdout) != 0 || ferror(stdout)) {
         report_error("cannot write to standard output: %s", strerror(errno));
         status = EXIT_SOME_FAILED;
     }

@@ -23,10 +23,12 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -45,6 +47,7 @@ typedef enum {
     JOB_FAILED,
     JOB_EXISTING,  /* --skip-existing found the output */
     JOB_PLANNED,   /* --dry-run */
+    JOB_CANCELLED, /* queued when the run was stopped; never started */
 } job_status_t;
 
 typedef struct pipeline pipeline_t;
@@ -62,6 +65,7 @@ typedef struct {
     char err[ERR_LEN];   /* reason, when failed */
     int width, height, channels, bits;
     int label;           /* 1 copied, 0 none to copy, -1 missing */
+    int queued;          /* in libuv's queue or running */
     uint64_t stage_ns[STAGE_COUNT];
 } job_t;
 
@@ -73,6 +77,7 @@ struct pipeline {
     size_t next_job;      /* next job number to submit */
     size_t total_jobs;
     nameset_t outputs;    /* output paths planned so far, and whose */
+    uv_signal_t sigint, sigterm;
     pipeline_stats_t stats;
 };
 
@@ -357,6 +362,36 @@ static void work_cb(uv_work_t *req)
 
 static void after_work_cb(uv_work_t *req, int status);
 
+/* Stops the run: no more submissions, and the queued jobs are cancelled
+ * (libuv reports them with UV_ECANCELED); running ones finish, so every
+ * file is either whole or never started. signum is 0 for a closed stdout. */
+static void stop(pipeline_t *pl, int signum)
+{
+    if (signum != 0 && pl->stats.stopped_by == 0)
+        pl->stats.stopped_by = signum;
+    for (size_t seq = pl->ring.next_emit; seq < pl->ring.next_submit; seq++) {
+        job_t *job = &pl->jobs[ring_slot(&pl->ring, seq)];
+        if (job->queued)
+            uv_cancel((uv_req_t *)&job->req);  /* UV_EBUSY when it already runs */
+    }
+}
+
+/* SIGINT or SIGTERM. The first stops the run gracefully; a second one
+ * exits at once, removing the temporary files of writes in flight. */
+static void signal_cb(uv_signal_t *handle, int signum)
+{
+    pipeline_t *pl = handle->data;
+    if (pl->stats.stopped_by != 0) {
+        fileio_remove_temporaries();
+        fflush(stdout);
+        _exit(128 + signum);
+    }
+    report_file_warning(NULL, "%s: finishing the images in progress; "
+                        "press Ctrl-C again to stop at once",
+                        signum == SIGINT ? "interrupted" : "terminated");
+    stop(pl, signum);
+}
+
 /* Jobs per input: the original (with --include-originals, unless it is
  * already where the outputs go) and the noisy copies. */
 static size_t jobs_per_input(const pipeline_config_t *cfg)
@@ -435,8 +470,10 @@ static void submit(pipeline_t *pl)
         job->status = JOB_PLANNED;
     } else {
         int q = uv_queue_work(&pl->loop, &job->req, work_cb, after_work_cb);
-        if (q == 0)
+        if (q == 0) {
+            job->queued = 1;
             return;
+        }
         snprintf(job->err, sizeof job->err, "cannot queue work: %s", uv_strerror(q));
         job->status = JOB_FAILED;
     }
@@ -450,6 +487,7 @@ static const char *status_name(job_status_t s)
     case JOB_FAILED: return "failed";
     case JOB_EXISTING: return "skipped";
     case JOB_PLANNED: return "dry-run";
+    case JOB_CANCELLED: return "cancelled";
     }
     return "?";
 }
@@ -463,11 +501,19 @@ static void emit(pipeline_t *pl, job_t *job)
     const char *shown_in = in_path != NULL ? in_path : cfg->names[job->index];
     const char *shown_out = job->out_path != NULL ? job->out_path : job->plan.out_name;
     pipeline_stats_t *st = &pl->stats;
+    if (job->status == JOB_CANCELLED) {
+        st->cancelled++;
+        goto done;  /* no line: nothing was written, by request */
+    }
     if (job->status == JOB_FAILED) {
         report_file_error(shown_in, "%s", job->err);
         st->failed++;
     } else {
-        report_result(shown_in, shown_out);
+        if (!st->stdout_closed && report_result(shown_in, shown_out) != 0) {
+            /* The reader went away (noiseaug ... | head): stop quietly. */
+            st->stdout_closed = 1;
+            stop(pl, 0);
+        }
         st->written += job->status == JOB_OK;
         st->existing += job->status == JOB_EXISTING;
         st->planned += job->status == JOB_PLANNED;
@@ -506,6 +552,7 @@ static void emit(pipeline_t *pl, job_t *job)
             report_error("cannot write the manifest: %s", strerror(errno));
         }
     }
+done:
     free(in_path);
     free(job->out_subdir);
     free(job->out_path);
@@ -520,7 +567,8 @@ static void pump(pipeline_t *pl)
     int progressed;
     do {
         progressed = 0;
-        while (pl->next_job < pl->total_jobs && ring_has_room(&pl->ring))
+        while (!pl->stats.stopped_by && !pl->stats.stdout_closed &&
+               pl->next_job < pl->total_jobs && ring_has_room(&pl->ring))
             submit(pl);
         size_t seq;
         while (ring_pop(&pl->ring, &seq)) {
@@ -535,7 +583,10 @@ static void after_work_cb(uv_work_t *req, int status)
 {
     job_t *job = req->data;
     pipeline_t *pl = job->owner;
-    if (status != 0 && job->status != JOB_FAILED) {
+    job->queued = 0;
+    if (status == UV_ECANCELED) {
+        job->status = JOB_CANCELLED;
+    } else if (status != 0 && job->status != JOB_FAILED) {
         snprintf(job->err, sizeof job->err, "not processed: %s", uv_strerror(status));
         job->status = JOB_FAILED;
     }
@@ -570,8 +621,20 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
         nameset_free(&pl.outputs);
         return -1;
     }
+    /* Signal watchers do not keep the loop alive (uv_unref): the run ends
+     * when the work does. */
+    uv_signal_init(&pl.loop, &pl.sigint);
+    uv_signal_init(&pl.loop, &pl.sigterm);
+    pl.sigint.data = pl.sigterm.data = &pl;
+    uv_signal_start(&pl.sigint, signal_cb, SIGINT);
+    uv_signal_start(&pl.sigterm, signal_cb, SIGTERM);
+    uv_unref((uv_handle_t *)&pl.sigint);
+    uv_unref((uv_handle_t *)&pl.sigterm);
     pump(&pl);
     uv_run(&pl.loop, UV_RUN_DEFAULT);
+    uv_close((uv_handle_t *)&pl.sigint, NULL);
+    uv_close((uv_handle_t *)&pl.sigterm, NULL);
+    uv_run(&pl.loop, UV_RUN_DEFAULT);  /* runs the close callbacks */
     uv_loop_close(&pl.loop);
     report_progress_done();
     nameset_free(&pl.outputs);

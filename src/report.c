@@ -97,9 +97,9 @@ void report_usage_error(const char *fmt, ...)
     fputs("Try 'noiseaug --help'.\n", stderr);
 }
 
-void report_result(const char *input_path, const char *output_path)
+int report_result(const char *input_path, const char *output_path)
 {
-    printf("%s --> %s\n", input_path, output_path);
+    return printf("%s --> %s\n", input_path, output_path) < 0 || ferror(stdout) ? -1 : 0;
 }
 
 void report_file_timing(const char *path, double ms)
@@ -169,6 +169,8 @@ void report_summary(const report_summary_t *s)
         fprintf(stderr, ", %zu already there", s->existing);
     if (s->planned)
         fprintf(stderr, ", %zu planned (dry run)", s->planned);
+    if (s->cancelled)
+        fprintf(stderr, ", %zu not started (interrupted)", s->cancelled);
     if (s->labels_copied || s->labels_missing)
         fprintf(stderr, ", %zu labels copied, %zu missing", s->labels_copied, s->labels_missing);
     fprintf(stderr, " in %.2f s (%.1f images/s), seed %" PRIu64 "\n", s->seconds, rate, s->seed);

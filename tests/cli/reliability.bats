@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# Hostile inputs, faults and signals: one clear line per bad file, the rest
+# done, nothing half-written, and the exit code tells the truth.
+
+load helpers
+
+# The fault-injection build (make FAULTS=1), for faults a root test cannot
+# make for real.
+faulty() {
+    [ -x "${NOISEAUG_FAULTS:-}" ] || skip "fault-injection build not given (NOISEAUG_FAULTS)"
+}
+
+run_faulty() {
+    local rc=0
+    "$NOISEAUG_FAULTS" "$@" >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
+    status=$rc
+    out="$(cat "$BATS_TEST_TMPDIR/stdout")"
+    err="$(cat "$BATS_TEST_TMPDIR/stderr")"
+}
+
+# A folder with the samples plus one bad entry made by the command given.
+with_bad() {
+    IN="$BATS_TEST_TMPDIR/in"
+    mkdir -p "$IN"
+    cp "$DATA"/* "$IN"/
+    (cd "$IN" && eval "$1")
+}
+
+# Exactly one stderr line names $1, it says $2, the exit code is 1, and
+# every good sample was written (modes without partners, so that the bad
+# file cannot fail a good one as its partner).
+expect_one_error() {
+    [ "$status" -eq 1 ] || { echo "status $status: $err"; return 1; }
+    [ "$(grep -cF -- "$1" <<<"$err")" -eq 1 ] || { echo "$err"; return 1; }
+    grep -F -- "$1" <<<"$err" | grep -qF -- "$2" || { echo "$err"; return 1; }
+    [ "$(printf '%s\n' "$out" | grep -c ' --> ')" -eq "$(ls "$DATA" | wc -l)" ] || { echo "$out"; return 1; }
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/out" | grep '^\.noiseaug-tmp')" ]
+}
+
+MODES="--modes ps,addGauss,mixGauss"
+
+@test "bad input: zero-byte file" {
+    with_bad ': >zero.jpg'
+    run_split --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    expect_one_error "$IN/zero.jpg" "cannot decode: empty file"
+}
+
+@test "bad input: truncated JPEG and truncated PNG" {
+    with_bad "head -c 2000 f_photo.jpg >cut.jpg"
+    run_split --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    expect_one_error "$IN/cut.jpg" "cannot decode:"
+    rm -rf "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+    with_bad "head -c 300 f_rgba.png >cut.png"
+    run_split --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    expect_one_error "$IN/cut.png" "cannot decode: corrupt PNG"
+}
+
+@test "bad input: random bytes and a text file with image names" {
+    with_bad "head -c 5000 /dev/urandom >noise.png; echo 'just some text' >notes.jpg"
+    run_split --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ "$(grep -c 'noise.png: cannot decode: ' <<<"$err")" -eq 1 ]
+    [ "$(grep -c 'notes.jpg: cannot decode: not a known image format, or corrupt' <<<"$err")" -eq 1 ]
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq "$(ls "$DATA" | wc -l)" ]
+}
+
+@test "bad input: a directory named x.jpg, a dangling symlink, a symlink loop" {
+    with_bad "mkdir x.jpg; ln -s missing.png dangling.png; ln -s loop2.jpg loop1.jpg; ln -s loop1.jpg loop2.jpg"
+    run_split --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ "$(grep -c "$IN/x.jpg: is a directory" <<<"$err")" -eq 1 ]
+    [ "$(grep -c "$IN/dangling.png: dangling symbolic link" <<<"$err")" -eq 1 ]
+    [ "$(grep -c "$IN/loop1.jpg: symbolic link loop" <<<"$err")" -eq 1 ]
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq "$(ls "$DATA" | wc -l)" ]
+    [[ "$err" == *"4 failed"* ]]
+}
+
+@test "bad input: a directory symlink loop under -r is not followed" {
+    with_bad "mkdir sub; ln -s .. sub/up; cp f_rgb.png sub/inner.png"
+    run_split --seed 1 -r $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq $(( $(ls "$DATA" | wc -l) + 1 )) ]
+}
+
+@test "bad input: unreadable, removed after the scan, truncated while read (fault hooks)" {
+    faulty
+    with_bad "cp f_photo.jpg secret.jpg"
+    NOISEAUG_FAULT=read:EACCES:secret run_faulty --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    expect_one_error "$IN/secret.jpg" "cannot open: Permission denied"
+    rm -rf "$BATS_TEST_TMPDIR/out"
+    cp "$DATA/f_photo.jpg" "$IN/vanish.jpg"
+    NOISEAUG_FAULT=gone:vanish run_faulty --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    [ "$(grep -c "$IN/vanish.jpg: cannot open: No such file or directory" <<<"$err")" -eq 1 ]
+    [ "$status" -eq 1 ]
+    rm -rf "$BATS_TEST_TMPDIR/out"
+    rm -f "$IN/vanish.jpg" "$IN/secret.jpg"
+    cp "$DATA/f_photo.jpg" "$IN/shrinks.jpg"
+    NOISEAUG_FAULT=shrink:shrinks run_faulty --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
+    expect_one_error "$IN/shrinks.jpg" "cannot decode: "
+}
+
+@test "names with spaces, newlines, unicode and a leading dash" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$DATA/f_rgb.png" "$in/a b.png"
+    cp "$DATA/f_rgb.png" "$in/new"$'\n'"line.png"
+    cp "$DATA/f_photo.jpg" "$in/日本.jpg"
+    cp "$DATA/f_grey.png" "$in/-x.png"
+    run_split --seed 1 -- "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    [ "$(find "$BATS_TEST_TMPDIR/out" -type f -printf x | wc -c)" -eq 4 ]
+    ls "$BATS_TEST_TMPDIR/out"/日本_*.jpg "$BATS_TEST_TMPDIR/out"/-x_*.png >/dev/null
+}
+
+@test "faults: OUT_DIR that cannot be created gives exit 2 before any work" {
+    run_split --seed 1 "$DATA" /proc/noiseaug-cannot-be-here
+    [ "$status" -eq 2 ]
+    [ -z "$out" ]
+    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]
+    [[ "$err" == "noiseaug: /proc/noiseaug-cannot-be-here: cannot create directory: "* ]]
+}
+
+@test "faults: disk full while writing (a small tmpfs when we may mount one)" {
+    [ "$(id -u)" -eq 0 ] || skip "mounting a tmpfs needs root"
+    local mnt="$BATS_TEST_TMPDIR/tiny"
+    mkdir "$mnt"
+    mount -t tmpfs -o size=48k tmpfs "$mnt" 2>/dev/null || skip "cannot mount a tmpfs here"
+    run_split --seed 1 -f bmp "$DATA" "$mnt/out"
+    local files
+    files="$(ls -A "$mnt/out")"
+    umount "$mnt" 2>/dev/null || true
+    [ "$status" -eq 1 ]
+    grep -q "cannot write: No space left on device" <<<"$err"
+    ! grep -q '^\.noiseaug-tmp' <<<"$files"
+    # Every line names a whole file; the others are reported.
+    [ "$(printf '%s\n' "$out" | grep -c ' --> ')" -eq "$(grep -c . <<<"$files")" ]
+}
+
+@test "faults: ENOSPC and EIO on one output (fault hook): reported, no temporary left" {
+    faulty
+    for code in ENOSPC EIO; do
+        rm -rf "$BATS_TEST_TMPDIR/out"
+        NOISEAUG_FAULT="write:$code:f_photo_" run_faulty --seed 1 $MODES "$DATA" "$BATS_TEST_TMPDIR/out"
+        [ "$status" -eq 1 ]
+        local want="No space left on device"
+        [ "$code" = EIO ] && want="Input/output error"
+        [ "$(grep -c "f_photo.jpg: cannot write: $want" <<<"$err")" -eq 1 ]
+        [ -z "$(ls -A "$BATS_TEST_TMPDIR/out" | grep -e '^\.noiseaug-tmp' -e '^f_photo_')" ]
+        [ "$(ls "$BATS_TEST_TMPDIR/out" | wc -l)" -eq $(( $(ls "$DATA" | wc -l) - 1 )) ]
+    done
+}
+
+# 40 copies of a sample, so a run takes long enough to be interrupted.
+many() {
+    MANY="$BATS_TEST_TMPDIR/many"
+    mkdir -p "$MANY"
+    for i in $(seq -w 1 40); do ln -s "$DATA/f_photo.jpg" "$MANY/p$i.jpg"; done
+}
+
+@test "SIGINT and SIGTERM: in-flight work finishes, the rest is cancelled, lines match files" {
+    faulty
+    many
+    for sig in INT TERM; do
+        rm -rf "$BATS_TEST_TMPDIR/out"
+        NOISEAUG_FAULT=delay:150 "$NOISEAUG_FAULTS" -j 2 --seed 3 "$MANY" "$BATS_TEST_TMPDIR/out" \
+            >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" &
+        local pid=$!
+        sleep 0.6
+        kill -s "$sig" "$pid"
+        local rc=0
+        wait "$pid" || rc=$?
+        [ "$rc" -eq $([ "$sig" = INT ] && echo 130 || echo 143) ]
+        grep -q "not started (interrupted)" "$BATS_TEST_TMPDIR/stderr"
+        [ -z "$(ls -A "$BATS_TEST_TMPDIR/out" | grep '^\.noiseaug-tmp')" ]
+        # Every file written has its line, and nothing else has one.
+        diff <(sed 's|.* --> .*/||' "$BATS_TEST_TMPDIR/stdout" | sort) <(ls "$BATS_TEST_TMPDIR/out" | sort)
+        [ "$(ls "$BATS_TEST_TMPDIR/out" | wc -l)" -lt 40 ]
+    done
+}
+
+@test "a second Ctrl-C exits at once and leaves no temporary file" {
+    faulty
+    many
+    NOISEAUG_FAULT=slowwrite:5000 "$NOISEAUG_FAULTS" -j 2 --seed 3 "$MANY" "$BATS_TEST_TMPDIR/out" \
+        >/dev/null 2>&1 &
+    local pid=$!
+    sleep 0.8
+    [ -n "$(ls -A "$BATS_TEST_TMPDIR/out" | grep '^\.noiseaug-tmp')" ]  # writes are in flight
+    kill -INT "$pid"
+    sleep 0.2
+    local t0=$SECONDS
+    kill -INT "$pid"
+    local rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 130 ]
+    [ $((SECONDS - t0)) -le 2 ]  # well before the 5 s writes would end
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/out")" ]
+}
+
+@test "resume: a rerun with --skip-existing after Ctrl-C completes the set" {
+    faulty
+    many
+    NOISEAUG_FAULT=delay:150 "$NOISEAUG_FAULTS" -j 2 --seed 5 "$MANY" "$BATS_TEST_TMPDIR/out" >/dev/null 2>&1 &
+    local pid=$!
+    sleep 0.6
+    kill -INT "$pid"
+    wait "$pid" || true
+    [ "$(ls "$BATS_TEST_TMPDIR/out" | wc -l)" -lt 40 ]
+    run_split -j 2 --seed 5 --skip-existing "$MANY" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    run_split -j 2 --seed 5 "$MANY" "$BATS_TEST_TMPDIR/whole"
+    diff -r "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/whole"
+}
+
+@test "SIGPIPE: noiseaug | head -1 stops quietly" {
+    many
+    local rc
+    set +e
+    "$NOISEAUG" -j 2 --seed 1 "$MANY" "$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/stderr" | head -1 >/dev/null
+    rc=${PIPESTATUS[0]}
+    set -e
+    [ "$rc" -eq 141 ] || [ "$rc" -eq 0 ]  # 0 when all 40 lines fit before head left
+    ! grep -qi -e "broken pipe" -e "error" "$BATS_TEST_TMPDIR/stderr"
+    [ "$(wc -l <"$BATS_TEST_TMPDIR/stderr")" -le 1 ]
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/out" | grep '^\.noiseaug-tmp')" ]
+}
