@@ -424,11 +424,12 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
         return 0;
     }
     int w = img->width, h = img->height, c = img->channels, ok = 0;
-    /* TGA stores its size in 16-bit fields: stb_image_write would write
-     * the low 16 bits of a larger size, a silently wrong file. */
-    if (format == CODEC_TGA && (w > 65535 || h > 65535)) {
-        snprintf(err, errlen, "cannot encode: TGA holds at most 65535 x 65535 pixels, "
-                 "not %dx%d", w, h);
+    /* TGA and JPEG store their size in 16-bit fields: stb_image_write
+     * would write the low 16 bits of a larger size, a silently wrong file
+     * (found by fuzzing). libjpeg-turbo checks this itself. */
+    if ((format == CODEC_TGA || format == CODEC_JPEG) && (w > 65535 || h > 65535)) {
+        snprintf(err, errlen, "cannot encode: %s holds at most 65535 x 65535 pixels, "
+                 "not %dx%d", format == CODEC_TGA ? "TGA" : "JPEG", w, h);
         return -1;
     }
     switch (format) {
