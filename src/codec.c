@@ -391,6 +391,10 @@ static void buffer_append(void *context, void *data, int size)
     codec_buffer_t *b = context;
     if (b->oom || size <= 0)
         return;
+    if ((size_t)size > SIZE_MAX / 4 - b->len) {  /* sizes past any real image */
+        b->oom = 1;
+        return;
+    }
     size_t need = b->len + (size_t)size;
     if (need > b->cap) {
         size_t cap = b->cap ? b->cap : 65536;

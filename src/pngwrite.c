@@ -25,6 +25,10 @@ static void put(buf_t *b, const void *p, size_t n)
 {
     if (b->failed || n == 0)
         return;
+    if (n > SIZE_MAX / 4 - b->len) {  /* sizes past any real image */
+        b->failed = 1;
+        return;
+    }
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 1024;
         while (cap < b->len + n)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -84,6 +85,8 @@ static int push(void **array, size_t *count, size_t *cap, size_t size,
 {
     if (*count == *cap) {
         size_t ncap = *cap ? *cap * 2 : 64;
+        if (ncap > SIZE_MAX / size)
+            return -1;
         void *p = realloc(*array, ncap * size);
         if (p == NULL)
             return -1;
