@@ -11,33 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "noise.h"
+#include "timing.h"
 #include "normal.h"
 #include "rng.h"
 #include "scan.h"
 
 enum { REPEAT = 15 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, compare_doubles);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* A photo-like image: smooth gradients plus a little texture. */
 static void fill(image_t *img, uint64_t seed)
@@ -62,16 +44,16 @@ static int time_scan(const char *dir)
     size_t count = 0;
     for (int k = 0; k < 5; k++) {
         scan_list_t list;
-        double t0 = now();
+        double t0 = timing_now();
         if (scan_dir(dir, 0, &list) != 0) {
             perror(dir);
             return 1;
         }
-        t[k] = now() - t0;
+        t[k] = timing_now() - t0;
         count = list.count;
         scan_free(&list);
     }
-    printf("scan of %zu files: median %.3f s\n", count, median(t, 5));
+    printf("scan of %zu files: median %.3f s\n", count, timing_median(t, 5));
     return 0;
 }
 
@@ -106,7 +88,7 @@ int main(int argc, char **argv)
             memcpy(work.pixels, src.pixels, bytes);
             rng_t r;
             rng_seed(&r, (uint64_t)k);
-            double t0 = now();
+            double t0 = timing_now();
             switch (m) {
             case 0: memcpy(work.pixels, src.pixels, bytes); break;
             case 1: noise_salt_pepper(&work, &r, 0.05); break;
@@ -115,9 +97,9 @@ int main(int argc, char **argv)
             case 4: noise_add_pic(&work, &partner, 0.1); break;
             case 5: noise_mix_pic(&work, &partner, &r, 0.05); break;
             }
-            t[k] = now() - t0;
+            t[k] = timing_now() - t0;
         }
-        double med = median(t, REPEAT);
+        double med = timing_median(t, REPEAT);
         printf("| %s | %.3f | %.2f |\n", names[m], med * 1e3, (double)bytes / med / 1e9);
     }
     image_free(&src);

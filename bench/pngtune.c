@@ -9,26 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "codec.h"
 #include "fileio.h"
 #include "noise.h"
+#include "timing.h"
 
 enum { REPEAT = 5, MAX_IMAGES = 64 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -73,7 +61,7 @@ int main(int argc, char **argv)
             size_t bytes = 0;
             for (int k = 0; k < REPEAT; k++) {
                 bytes = 0;
-                double t0 = now();
+                double t0 = timing_now();
                 for (int i = 0; i < count; i++) {
                     codec_buffer_t out = { 0 };
                     if (codec_encode(&images[i], CODEC_PNG, 95, &out, err, sizeof err) != 0) {
@@ -83,11 +71,10 @@ int main(int argc, char **argv)
                     bytes += out.len;
                     codec_buffer_free(&out);
                 }
-                t[k] = now() - t0;
+                t[k] = timing_now() - t0;
             }
-            qsort(t, REPEAT, sizeof t[0], compare_doubles);
             printf("| %s | %d | %.1f | %.0f |\n", filter_names[f + 1], levels[l],
-                   t[REPEAT / 2] * 1e3, (double)bytes / 1024);
+                   timing_median(t, REPEAT) * 1e3, (double)bytes / 1024);
         }
     }
     for (int i = 0; i < count; i++)

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "bytebuf.h"
 #include "image.h"
 #include "pngwrite.h"
 
@@ -20,13 +21,8 @@ typedef enum {
     CODEC_TGA,
 } codec_format_t;
 
-/* A growable byte buffer for encoded output. */
-typedef struct {
-    unsigned char *data;
-    size_t len;
-    size_t cap;
-    int oom;  /* set when a write could not grow the buffer */
-} codec_buffer_t;
+/* Encoded output. */
+typedef bytebuf_t codec_buffer_t;
 
 /* Sets process-wide codec settings; call once before any worker starts. */
 void codec_init(void);

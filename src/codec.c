@@ -386,30 +386,11 @@ int codec_png_encode(const pngwrite_image_t *img, codec_buffer_t *out)
     return 0;
 }
 
+/* stb_image_write's output callback. */
 static void buffer_append(void *context, void *data, int size)
 {
-    codec_buffer_t *b = context;
-    if (b->oom || size <= 0)
-        return;
-    if ((size_t)size > SIZE_MAX / 4 - b->len) {  /* sizes past any real image */
-        b->oom = 1;
-        return;
-    }
-    size_t need = b->len + (size_t)size;
-    if (need > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (cap < need)
-            cap *= 2;
-        unsigned char *p = realloc(b->data, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, (size_t)size);
-    b->len = need;
+    if (size > 0)
+        bytebuf_append(context, data, (size_t)size);
 }
 
 int codec_encode(const image_t *img, codec_format_t format, int quality,
@@ -453,9 +434,9 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
         ok = stbi_write_tga_to_func(buffer_append, out, w, h, c, img->pixels);
         break;
     }
-    if (!ok || out->oom) {
+    if (!ok || out->failed) {
         snprintf(err, errlen, "cannot encode: %s",
-                 out->oom ? "out of memory" : "encoder failed");
+                 out->failed ? "out of memory" : "encoder failed");
         codec_buffer_free(out);
         return -1;
     }
@@ -464,10 +445,7 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
 
 void codec_buffer_free(codec_buffer_t *buf)
 {
-    free(buf->data);
-    buf->data = NULL;
-    buf->len = buf->cap = 0;
-    buf->oom = 0;
+    bytebuf_free(buf);
 }
 
 int codec_encode_jpeg_variant(const image_t *img, int quality, int variant,

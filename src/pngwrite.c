@@ -1,6 +1,8 @@
 /* pngwrite: signature, IHDR, [PLTE], IDAT, IEND, each with its CRC. */
 #include "pngwrite.h"
 
+#include "bytebuf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,49 +17,19 @@ uint32_t pngwrite_crc32(uint32_t crc, const unsigned char *p, size_t len)
     return ~crc;
 }
 
-typedef struct {
-    unsigned char *data;
-    size_t len, cap;
-    int failed;
-} buf_t;
-
-static void put(buf_t *b, const void *p, size_t n)
-{
-    if (b->failed || n == 0)
-        return;
-    if (n > SIZE_MAX / 4 - b->len) {  /* sizes past any real image */
-        b->failed = 1;
-        return;
-    }
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *q = realloc(b->data, cap);
-        if (q == NULL) {
-            b->failed = 1;
-            return;
-        }
-        b->data = q;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-}
-
-static void put32(buf_t *b, uint32_t v)
+static void put32(bytebuf_t *b, uint32_t v)
 {
     unsigned char be[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
                             (unsigned char)(v >> 8), (unsigned char)v };
-    put(b, be, 4);
+    bytebuf_append(b, be, 4);
 }
 
-static void chunk(buf_t *b, const char type[4], const unsigned char *p, size_t n)
+static void chunk(bytebuf_t *b, const char type[4], const unsigned char *p, size_t n)
 {
     put32(b, (uint32_t)n);
     size_t start = b->len;
-    put(b, type, 4);
-    put(b, p, n);
+    bytebuf_append(b, type, 4);
+    bytebuf_append(b, p, n);
     if (!b->failed)
         put32(b, pngwrite_crc32(0, b->data + start, n + 4));
 }
@@ -69,7 +41,7 @@ static const int adam7[7][4] = {
 };
 
 /* Appends the filtered (filter 0) rows of one pass to raw. */
-static void pass_rows(buf_t *raw, const pngwrite_image_t *img, int x0, int y0,
+static void pass_rows(bytebuf_t *raw, const pngwrite_image_t *img, int x0, int y0,
                       int dx, int dy)
 {
     size_t bps = (size_t)img->bits / 8, px = (size_t)img->channels * bps;
@@ -77,17 +49,17 @@ static void pass_rows(buf_t *raw, const pngwrite_image_t *img, int x0, int y0,
         if (x0 >= img->width)
             break;
         unsigned char f = 0;
-        put(raw, &f, 1);
+        bytebuf_append(raw, &f, 1);
         for (int x = x0; x < img->width; x += dx) {
             size_t at = ((size_t)y * (size_t)img->width + (size_t)x) * px;
             if (img->bits == 8) {
-                put(raw, (const unsigned char *)img->pixels + at, px);
+                bytebuf_append(raw, (const unsigned char *)img->pixels + at, px);
                 continue;
             }
             const uint16_t *s = (const uint16_t *)((const unsigned char *)img->pixels + at);
             for (int c = 0; c < img->channels; c++) {
                 unsigned char be[2] = { (unsigned char)(s[c] >> 8), (unsigned char)s[c] };
-                put(raw, be, 2);
+                bytebuf_append(raw, be, 2);
             }
         }
     }
@@ -103,7 +75,7 @@ int pngwrite_encode(const pngwrite_image_t *img, pngwrite_deflate_fn *deflate,
         (img->palette && (img->channels != 1 || img->bits != 8 ||
                           img->palette_size < 1 || img->palette_size > 256)))
         return -1;
-    buf_t raw = { 0 }, png = { 0 };
+    bytebuf_t raw = { 0 }, png = { 0 };
     if (img->interlace) {
         for (int p = 0; p < 7; p++)
             pass_rows(&raw, img, adam7[p][0], adam7[p][1], adam7[p][2], adam7[p][3]);
@@ -117,7 +89,7 @@ int pngwrite_encode(const pngwrite_image_t *img, pngwrite_deflate_fn *deflate,
         return -1;
 
     static const unsigned char signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-    put(&png, signature, 8);
+    bytebuf_append(&png, signature, 8);
     unsigned char ihdr[13] = {
         (unsigned char)(img->width >> 24), (unsigned char)(img->width >> 16),
         (unsigned char)(img->width >> 8), (unsigned char)img->width,

@@ -11,13 +11,20 @@ need_corpus() {
     [ -d "$CORPUS" ] || skip "shared corpus not found at $CORPUS"
 }
 
-# Runs noiseaug with stdout and stderr captured apart, in $out and $err.
-run_split() {
-    local rc=0
-    "$NOISEAUG" "$@" >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
+# Runs a binary with stdout and stderr captured apart, in $out and $err,
+# and its exit code in $status.
+run_binary() {
+    local bin="$1" rc=0
+    shift
+    "$bin" "$@" >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
     status=$rc
     out="$(cat "$BATS_TEST_TMPDIR/stdout")"
     err="$(cat "$BATS_TEST_TMPDIR/stderr")"
+}
+
+# Runs noiseaug that way.
+run_split() {
+    run_binary "$NOISEAUG" "$@"
 }
 
 # Checks that every "IN --> OUT" line of $out names an output that exists

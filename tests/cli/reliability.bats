@@ -11,11 +11,7 @@ faulty() {
 }
 
 run_faulty() {
-    local rc=0
-    "$NOISEAUG_FAULTS" "$@" >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
-    status=$rc
-    out="$(cat "$BATS_TEST_TMPDIR/stdout")"
-    err="$(cat "$BATS_TEST_TMPDIR/stderr")"
+    run_binary "$NOISEAUG_FAULTS" "$@"
 }
 
 # A folder with the samples plus one bad entry made by the command given.
