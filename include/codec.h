@@ -48,6 +48,10 @@ void codec_set_png_options(int level, int filter);
 /* Names the libraries behind the codec, for --version. */
 const char *codec_describe(void);
 
+/* A short name of the encoders, for the manifest: "libjpeg-turbo+libdeflate"
+ * or "stb". */
+const char *codec_encoder(void);
+
 /* True when ext (without the dot, any case) is a format the tool reads. */
 int codec_can_read_ext(const char *ext);
 

@@ -18,6 +18,7 @@ typedef struct {
     int width, height, channels, bits;  /* 0 when not known (dry run, failure) */
     const char *status;   /* "ok", "failed", "skipped" or "dry-run" */
     const char *error;    /* or NULL */
+    const char *encoder;  /* the build's encoders (codec_encoder) */
 } manifest_record_t;
 
 /* Writes s as a JSON string, quotes included. Control characters are

@@ -98,6 +98,15 @@ const char *codec_describe(void)
 #endif
 }
 
+const char *codec_encoder(void)
+{
+#if defined(NOISEAUG_WITH_TURBOJPEG) && defined(NOISEAUG_WITH_LIBDEFLATE)
+    return "libjpeg-turbo+libdeflate";
+#else
+    return "stb";
+#endif
+}
+
 int codec_output_format(const char *ext)
 {
     for (size_t i = 0; i < sizeof ext_rules / sizeof ext_rules[0]; i++)

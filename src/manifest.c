@@ -102,6 +102,7 @@ int manifest_write(FILE *f, const manifest_record_t *r)
     field_int(f, "bits", r->bits);
     field_string(f, "status", r->status);
     field_string(f, "error", r->error);
+    field_string(f, "encoder", r->encoder);
     fputs("}\n", f);
     return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }

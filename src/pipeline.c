@@ -546,6 +546,7 @@ static void emit(pipeline_t *pl, job_t *job)
             .channels = job->channels, .bits = job->bits,
             .status = status_name(job->status),
             .error = job->status == JOB_FAILED ? job->err : NULL,
+            .encoder = codec_encoder(),
         };
         if (manifest_write(cfg->manifest, &r) != 0 && !st->manifest_failed) {
             st->manifest_failed = 1;

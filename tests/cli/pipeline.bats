@@ -94,11 +94,12 @@ records = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 lines = open(sys.argv[2]).read().splitlines()
 assert len(records) == len(lines), (len(records), len(lines))
 keys = {"input", "output", "mode", "strength", "partner", "seed", "copy", "width",
-        "height", "channels", "bits", "status", "error"}
+        "height", "channels", "bits", "status", "error", "encoder"}
 for r, line in zip(records, lines):
     assert set(r) == keys, r
     assert line == f"{r['input']} --> {r['output']}", (line, r)
     assert r["status"] == "ok" and r["error"] is None and r["seed"] == "9"
+    assert r["encoder"] in ("libjpeg-turbo+libdeflate", "stb"), r
     assert os.path.isfile(r["output"])
     w, h, c, bits = subprocess.run([os.environ["IMGINFO"], r["input"]], capture_output=True,
                                    text=True, check=True).stdout.split()[:4]

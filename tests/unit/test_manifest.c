@@ -62,7 +62,7 @@ static void record_layout(void **state)
         .input = "in/a.jpg", .output = "out/a_add_b.jpg", .mode = "addPic",
         .has_strength = 1, .strength = 0.1, .partner = "b.jpg",
         .seed = 18446744073709551615ull, .copy = 2, .width = 4, .height = 3,
-        .channels = 3, .bits = 8, .status = "ok", .error = NULL,
+        .channels = 3, .bits = 8, .status = "ok", .error = NULL, .encoder = "stb",
     };
     assert_int_equal(manifest_write(f, &r), 0);
     fclose(f);
@@ -70,7 +70,7 @@ static void record_layout(void **state)
         "{\"input\":\"in/a.jpg\",\"output\":\"out/a_add_b.jpg\",\"mode\":\"addPic\","
         "\"strength\":0.10000000000000001,\"partner\":\"b.jpg\","
         "\"seed\":\"18446744073709551615\",\"copy\":2,\"width\":4,\"height\":3,"
-        "\"channels\":3,\"bits\":8,\"status\":\"ok\",\"error\":null}\n");
+        "\"channels\":3,\"bits\":8,\"status\":\"ok\",\"error\":null,\"encoder\":\"stb\"}\n");
     free(buf);
 }
 
