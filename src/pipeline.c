@@ -605,8 +605,15 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
      * start (owners count..2·count-1 mark inputs), so no output replaces one. */
     if (cfg->out_is_in_dir)
         for (size_t i = 0; i < cfg->count; i++) {
+            /* Keyed as outputs are: "./a.jpg" and "a.jpg" are one file. */
             size_t first;
-            if (nameset_add(&pl.outputs, cfg->names[i], cfg->count + i, &first) < 0) {
+            char *sub = pipeline_output_subdir(cfg->names[i]);
+            const char *base = plan_basename(cfg->names[i]);
+            char *key = sub == NULL ? NULL : *sub ? fileio_join(sub, base) : strdup(base);
+            int rc = key != NULL ? nameset_add(&pl.outputs, key, cfg->count + i, &first) : -1;
+            free(sub);
+            free(key);
+            if (rc < 0 && !(sub == NULL && errno == EINVAL)) {
                 nameset_free(&pl.outputs);
                 return -1;
             }

@@ -273,3 +273,18 @@ PY
     [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]
     [[ "$err" == "noiseaug: $BATS_TEST_TMPDIR/file/out: cannot create directory: Not a directory" ]]
 }
+
+@test "files-from in place: './a.png' in the list still protects a.png" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$DATA/f_rgb.png" "$in/a.png"
+    cp "$DATA/f_grey.png" "$in/a_ps.png"
+    local before
+    before="$(cd "$in" && sha256sum -- *)"
+    printf './a.png\n./a_ps.png\n' >"$in/list"
+    cd "$in"
+    run_split --seed 1 -m ps --files-from list .
+    (cd "$in" && sha256sum -c --quiet <<<"$before")
+    [ "$status" -eq 1 ]
+    grep -qx "noiseaug: ./a.png: output name a_ps.png is an input file; not overwritten" <<<"$err"
+}
