@@ -144,7 +144,7 @@ static int check_size(int w, int h, char *err, size_t errlen)
 static void stb_reason(char *err, size_t errlen)
 {
     const char *why = stbi_failure_reason();
-    if (why == NULL)
+    if (why == NULL || *why == '\0')  /* stb's GIF reader can leave "" (found by fuzzing) */
         why = "unknown error";
     if (strstr(why, "not of any known type"))
         why = "not a known image format, or corrupt";
