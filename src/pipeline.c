@@ -117,14 +117,24 @@ char *pipeline_output_subdir(const char *name)
     return dir;
 }
 
+/* sub/name, or name alone when sub is empty. malloc'd. */
+static char *in_subdir(const char *sub, const char *name)
+{
+    return *sub ? fileio_join(sub, name) : strdup(name);
+}
+
+/* dir/sub, or dir alone when sub is empty. malloc'd. */
+static char *in_subdir_of(const char *dir, const char *sub)
+{
+    return *sub ? fileio_join(dir, sub) : strdup(dir);
+}
+
 /* dir/sub/name, with sub possibly empty. malloc'd. */
 static char *join3(const char *dir, const char *sub, const char *name)
 {
-    if (*sub == '\0')
-        return fileio_join(dir, name);
-    char *mid = fileio_join(dir, sub);
-    char *all = mid ? fileio_join(mid, name) : NULL;
-    free(mid);
+    char *rel = in_subdir(sub, name);
+    char *all = rel ? fileio_join(dir, rel) : NULL;
+    free(rel);
     return all;
 }
 
@@ -258,14 +268,14 @@ static int copy_labels(job_t *job)
     const pipeline_config_t *cfg = job->owner->cfg;
     if (cfg->labels_dir == NULL)
         return 0;
-    const char *name = cfg->names[job->index];
-    char *in_stem = plan_stem(name), *out_stem = plan_stem(job->plan.out_name);
-    char *in_sub = pipeline_output_subdir(name);
-    char *out_dir = in_sub ? (*job->out_subdir ? fileio_join(cfg->labels_out, job->out_subdir)
-                                               : strdup(cfg->labels_out)) : NULL;
+    /* Labels mirror the images: the input's subdirectory under --labels,
+     * the same one under LABELS_OUT. */
+    const char *sub = job->out_subdir;
+    char *in_stem = plan_stem(cfg->names[job->index]), *out_stem = plan_stem(job->plan.out_name);
+    char *out_dir = in_subdir_of(cfg->labels_out, sub);
     int rc = 0;
     job->label = -1;
-    if (in_stem == NULL || out_stem == NULL || in_sub == NULL || out_dir == NULL) {
+    if (in_stem == NULL || out_stem == NULL || out_dir == NULL) {
         snprintf(job->err, sizeof job->err, "out of memory copying the label");
         rc = -1;
         goto out;
@@ -275,7 +285,7 @@ static int copy_labels(job_t *job)
         char src_name[4096], dst_name[4096];
         snprintf(src_name, sizeof src_name, "%s%s", in_stem, ext);
         snprintf(dst_name, sizeof dst_name, "%s%s", out_stem, ext);
-        char *src = join3(cfg->labels_dir, in_sub, src_name);
+        char *src = join3(cfg->labels_dir, sub, src_name);
         if (src == NULL || !file_exists(src)) {
             free(src);
             continue;
@@ -299,7 +309,6 @@ static int copy_labels(job_t *job)
 out:
     free(in_stem);
     free(out_stem);
-    free(in_sub);
     free(out_dir);
     return rc;
 }
@@ -317,8 +326,7 @@ static void work_cb(uv_work_t *req)
     image_t img = { 0 };
     codec_buffer_t encoded = { 0 };
     uint64_t mark = uv_hrtime();
-    char *out_dir = *job->out_subdir ? fileio_join(cfg->out_dir, job->out_subdir)
-                                     : strdup(cfg->out_dir);
+    char *out_dir = in_subdir_of(cfg->out_dir, job->out_subdir);
     if (out_dir == NULL) {
         snprintf(job->err, sizeof job->err, "out of memory");
         fail(job);
@@ -435,8 +443,7 @@ static int plan_job(pipeline_t *pl, job_t *job, size_t n)
         return -1;
     }
     job->out_path = join3(cfg->out_dir, job->out_subdir, job->plan.out_name);
-    char *key = *job->out_subdir ? fileio_join(job->out_subdir, job->plan.out_name)
-                                 : strdup(job->plan.out_name);
+    char *key = in_subdir(job->out_subdir, job->plan.out_name);
     size_t first = 0;
     int added = key != NULL && job->out_path != NULL
                     ? nameset_add(&pl->outputs, key, job->index, &first) : -1;
@@ -616,7 +623,7 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
             size_t first;
             char *sub = pipeline_output_subdir(cfg->names[i]);
             const char *base = plan_basename(cfg->names[i]);
-            char *key = sub == NULL ? NULL : *sub ? fileio_join(sub, base) : strdup(base);
+            char *key = sub == NULL ? NULL : in_subdir(sub, base);
             int rc = key != NULL ? nameset_add(&pl.outputs, key, cfg->count + i, &first) : -1;
             free(sub);
             free(key);
