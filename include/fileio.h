@@ -27,6 +27,9 @@ void fileio_remove_temporaries(void);
  * NULL when memory is short. */
 char *fileio_join(const char *dir, const char *name);
 
+/* True when both paths exist and name the same file (or directory). */
+int fileio_same_file(const char *a, const char *b);
+
 /* Creates dir and its missing parents, like mkdir -p. Returns 0, or -1 with
  * errno set. */
 int fileio_mkdir_p(const char *dir);

@@ -5,6 +5,7 @@
 #ifndef NOISEAUG_RNG_H
 #define NOISEAUG_RNG_H
 
+#include <math.h>
 #include <stdint.h>
 
 typedef struct {
@@ -40,8 +41,15 @@ uint64_t rng_below(rng_t *r, uint64_t n);
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_unit(rng_t *r);
 
-/* Number of failures before the next success in Bernoulli(p) trials,
- * 0 < p < 1: a geometric gap, so sparse selection costs one draw per hit. */
-uint64_t rng_geometric_gap(rng_t *r, double log1m_p);
+/* The geometric gap a 64-bit draw stands for: the number of failures
+ * before the next success in Bernoulli(p) trials, by inversion,
+ * log(U) / log(1 - p) with U in (0, 1] from the draw's top 53 bits (floor
+ * it for the count). inv_log1m_p is 1 / log(1 - p), 0 < p < 1. The low bits
+ * are left for the caller, so sparse selection costs one draw per hit. */
+static inline double rng_gap(uint64_t draw, double inv_log1m_p)
+{
+    double u = (double)((draw >> 11) + 1) * 0x1.0p-53;
+    return log(u) * inv_log1m_p;
+}
 
 #endif

@@ -56,7 +56,4 @@ const char *scan_ext(const char *name);
 /* Sorts names in byte order (strcmp), as scan_dir does. */
 void scan_sort(char **names, size_t count);
 
-/* Index of name in a sorted array of names, or -1 when absent. */
-long scan_find(char *const *names, size_t count, const char *name);
-
 #endif

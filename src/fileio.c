@@ -252,6 +252,13 @@ char *fileio_join(const char *dir, const char *name)
     return p;
 }
 
+int fileio_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 int fileio_mkdir_p(const char *dir)
 {
     char *path = strdup(dir);

@@ -29,13 +29,6 @@ static void set_pool_size(unsigned jobs)
     setenv("UV_THREADPOOL_SIZE", value, 1);
 }
 
-static int same_directory(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 static uint64_t random_seed(void)
 {
     uint64_t seed;
@@ -180,7 +173,7 @@ int main(int argc, char **argv)
         .count = list.count,
         .selected = selected,
         .selected_count = selected_count,
-        .out_is_in_dir = same_directory(cli.in_dir ? cli.in_dir : ".", cli.out_dir),
+        .out_is_in_dir = fileio_same_file(cli.in_dir ? cli.in_dir : ".", cli.out_dir),
         .jobs = cli.jobs,
         .plan = cli.plan,
         .include_originals = cli.include_originals,

@@ -212,12 +212,10 @@ INLINE size_t next_hit(const selector_t *s, rng_t *rng, size_t from, size_t n,
     if (s->none || from >= n)
         return n;
     uint64_t r = rng_next(rng);
-    *spare_bit = (unsigned)(r & 1);
+    *spare_bit = (unsigned)(r & 1);  /* rng_gap uses the top 53 bits only */
     if (s->all)
         return from;
-    /* Inversion: floor(log(U) / log(1 - p)), U uniform in (0, 1]. */
-    double u = (double)((r >> 11) + 1) * 0x1.0p-53;
-    double g = log(u) * s->inv_log1m;
+    double g = rng_gap(r, s->inv_log1m);
     if (!(g < (double)(n - from)))
         return n;
     return from + (size_t)g;

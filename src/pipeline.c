@@ -254,13 +254,6 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 /* Copies the input's label(s) to LABELS_OUT/subdir/<output stem><ext>.
  * Sets job->label; returns -1 (with job->err) when a copy fails. */
 static int copy_labels(job_t *job)
@@ -292,7 +285,7 @@ static int copy_labels(job_t *job)
         }
         char *dst = fileio_join(out_dir, dst_name);
         char why[ERR_LEN / 2];
-        if (dst != NULL && (same_file(src, dst) || (cfg->skip_existing && file_exists(dst)))) {
+        if (dst != NULL && (fileio_same_file(src, dst) || (cfg->skip_existing && file_exists(dst)))) {
             job->label = 1;  /* already there: a label is never copied onto itself */
         } else if (fileio_mkdir_p(out_dir) != 0) {
             snprintf(job->err, sizeof job->err, "cannot create %s: %s", out_dir, strerror(errno));

@@ -61,13 +61,3 @@ double rng_unit(rng_t *r)
 {
     return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
-
-uint64_t rng_geometric_gap(rng_t *r, double log1m_p)
-{
-    /* Inversion: floor(log(U) / log(1 - p)) with U in (0, 1]. */
-    double u = 1.0 - rng_unit(r);
-    double g = floor(log(u) / log1m_p);
-    if (!(g < 0x1.0p63))  /* huge gaps, and NaN from a p outside (0, 1) */
-        return UINT64_MAX;
-    return g > 0.0 ? (uint64_t)g : 0;
-}

@@ -71,14 +71,6 @@ void scan_sort(char **names, size_t count)
     sort_array(names, count, sizeof *names, compare_names);
 }
 
-long scan_find(char *const *names, size_t count, const char *name)
-{
-    if (count == 0)
-        return -1;
-    char *const *hit = bsearch(&name, names, count, sizeof *names, compare_names);
-    return hit != NULL ? (long)(hit - names) : -1;
-}
-
 /* Appends to a growable array of elements of size `size`. */
 static int push(void **array, size_t *count, size_t *cap, size_t size,
                 const void *item)
