@@ -50,7 +50,10 @@ ifeq ($(FAULTS),1)
 endif
 
 CFLAGS     ?= -O2 -g
-WARNINGS   := -Wall -Wextra -Wpedantic
+# WERROR=-Werror turns warnings into errors; CI builds that way, since the
+# build is warning-free. It reaches the sub-makes of `make test`.
+WERROR     ?=
+WARNINGS   := -Wall -Wextra -Wpedantic $(WERROR)
 CPPFLAGS   += -Iinclude -DNOISEAUG_VERSION='"$(VERSION)"' -D_POSIX_C_SOURCE=200809L $(CODEC_DEFS)
 # Recursive (=) so that pkg-config runs after `make deps` has installed it.
 ALL_CFLAGS  = -std=c11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags libuv stb $(CODEC_PKGS))
@@ -62,7 +65,7 @@ LIB_SRC := src/bytebuf.c src/cli.c src/codec.c src/fileio.c src/image.c src/jpeg
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard include/*.h)
 
-.PHONY: all deps demo test check check-asan check-tsan fuzz bench gallery install uninstall clean data
+.PHONY: all deps demo test check check-asan check-tsan golden fuzz bench gallery install uninstall clean data
 
 all: $(BIN)
 
@@ -112,9 +115,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs cmocka) $(LIBS)
 
 FAULTS_BIN = $(BUILD)-faults/noiseaug
+# Sanitizer reports go to files here, so that tests/run-all sees a report
+# from any process, even one whose exit status a test does not look at.
+SANITIZER_LOG_DIR = $(abspath $(BUILD))/sanitizer-logs
+# Sanitizer builds run several times slower: time limits and the sleeps of
+# the signal tests scale with TEST_TIME_SCALE (tests/run-all, helpers.bash).
+TEST_TIME_SCALE ?= 1
 TEST_ENV = NOISEAUG=$(abspath $(BIN)) IMGINFO=$(abspath $(BUILD)/imginfo) \
            GEN_SAMPLES=$(abspath $(BUILD)/gen_samples) CODEC=$(CODEC) \
-           NOISEAUG_FAULTS=$(abspath $(FAULTS_BIN))
+           NOISEAUG_FAULTS=$(abspath $(FAULTS_BIN)) \
+           REPLAY=$(abspath $(BUILD)/replay) REPLAY_INPUTS="$(REPLAY_INPUTS)" \
+           SANITIZER_LOG_DIR=$(SANITIZER_LOG_DIR) TEST_TIME_SCALE=$(TEST_TIME_SCALE)
 
 # The fuzz target without libFuzzer: replays the regressions and the
 # sample files through decode -> every mode -> encode.
@@ -123,28 +134,40 @@ $(BUILD)/replay: tests/fuzz/fuzz_codec.c tests/fuzz/replay_main.c $(LIB_OBJ)
 
 REPLAY_INPUTS = $(wildcard tests/fuzz/regressions/*) data/images/* data/formats/* data/unsupported/*
 
-# Builds and runs everything, without the setup step.
+# Builds and runs everything, without the setup step: tests/run-all runs
+# the lint, the replay, the golden comparison, the unit tests and the CLI
+# tests, and fails on any failure, crash, timeout or sanitizer report.
 check: $(BIN) $(UNIT_TESTS) $(BUILD)/imginfo $(BUILD)/gen_samples $(BUILD)/replay
 	$(MAKE) FAULTS=1 $(FAULTS_BIN)
-	$(BUILD)/replay $(REPLAY_INPUTS)
+	rm -rf $(SANITIZER_LOG_DIR) && mkdir -p $(SANITIZER_LOG_DIR)
 	$(TEST_ENV) ./tests/run-all $(UNIT_TESTS)
 
-# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer: any
-# report fails the run.
+# Rewrites tests/golden/$(CODEC) from the current build. Only for a change
+# meant to alter output bytes; say why in the commit message.
+golden: $(BIN)
+	tests/golden/run $(abspath $(BIN)) tests/golden/$(CODEC)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (and
+# LeakSanitizer): any report fails the run.
+SAN_LOGS = $(abspath $(BUILD))-asan/sanitizer-logs
 check-asan:
-	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    $(MAKE) check SAN=asan
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:log_path=$(SAN_LOGS)/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SAN_LOGS)/ubsan \
+	    $(MAKE) check SAN=asan TEST_TIME_SCALE=3
 
 # The end-to-end tests under ThreadSanitizer, the pipeline at -j 8 among them.
 TSAN_BUILD := $(BUILD)-tsan
 check-tsan:
 	$(MAKE) SAN=tsan $(TSAN_BUILD)/noiseaug $(TSAN_BUILD)/imginfo $(TSAN_BUILD)/gen_samples
-	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 NOISEAUG=$(abspath $(TSAN_BUILD)/noiseaug) \
+	rm -rf $(TSAN_BUILD)/sanitizer-logs && mkdir -p $(TSAN_BUILD)/sanitizer-logs
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:log_path=$(abspath $(TSAN_BUILD))/sanitizer-logs/tsan \
+	    NOISEAUG=$(abspath $(TSAN_BUILD)/noiseaug) \
 	    IMGINFO=$(abspath $(TSAN_BUILD)/imginfo) GEN_SAMPLES=$(abspath $(TSAN_BUILD)/gen_samples) \
-	    CODEC=$(CODEC) bats tests/cli/core.bats tests/cli/pipeline.bats tests/cli/threads.bats
+	    CODEC=$(CODEC) SANITIZER_LOG_DIR=$(abspath $(TSAN_BUILD))/sanitizer-logs TEST_TIME_SCALE=5 \
+	    BATS_FILES="tests/cli/core.bats tests/cli/pipeline.bats tests/cli/threads.bats" ./tests/run-all
 
 # Both builds are tested: the default one and the pure-stb one; then the
-# sanitizer runs.
+# sanitizer runs. CI also builds with -Werror (see .ci/run).
 test: deps
 	$(MAKE) check CODEC=turbo
 	$(MAKE) check CODEC=stb

@@ -39,3 +39,17 @@ check_outputs_match_inputs() {
         [ "$want" = "$got" ] || { echo "$in ($want) -> $o ($got)"; return 1; }
     done <<<"$out"
 }
+
+# Prints result lines ($2) with the output folder $1 shown as OUT, so that
+# runs into different folders compare equal. Only " --> $1/" is replaced:
+# never a piece of the checkout's own path, which may be anything.
+with_out_as() {
+    local pattern=" --> $1/" text="$2"
+    printf '%s\n' "${text//"$pattern"/ --> OUT/}"
+}
+
+# Sleeps $1 seconds times TEST_TIME_SCALE: sanitizer builds run several
+# times slower, so the fixed waits of the signal tests grow with them.
+scaled_sleep() {
+    sleep "$(awk -v s="$1" -v k="${TEST_TIME_SCALE:-1}" 'BEGIN { print s * k }')"
+}

@@ -206,7 +206,7 @@ PY
 @test "format and quality: -f png converts, -q changes the JPEG" {
     run_split --seed 14 -f png "$DATA" "$BATS_TEST_TMPDIR/png"
     [ "$status" -eq 0 ]
-    ! grep -v '\.png$' <<<"$out"
+    [ -z "$(grep -v '\.png$' <<<"$out")" ]
     check_outputs_match_inputs
     run_split --seed 14 -m ps -q 50 "$DATA" "$BATS_TEST_TMPDIR/q50"
     run_split --seed 14 -m ps "$DATA" "$BATS_TEST_TMPDIR/q95"
