@@ -261,6 +261,10 @@ int fileio_same_file(const char *a, const char *b)
 
 int fileio_mkdir_p(const char *dir)
 {
+    if (*dir == '\0') {  /* no such directory, and nothing to walk */
+        errno = ENOENT;
+        return -1;
+    }
     char *path = strdup(dir);
     if (path == NULL)
         return -1;

@@ -218,8 +218,15 @@ int main(int argc, char **argv)
     else if (stats.stdout_closed)
         status = 128 + SIGPIPE;
     else if (fflush(stdout) != 0 || ferror(stdout)) {
-        report_error("cannot write to standard output: %s", strerror(errno));
-        status = EXIT_SOME_FAILED;
+        /* Lines still buffered when the reader left (noiseaug ... | head
+         * with all lines in one buffer) end the run as a closed pipe does
+         * earlier on: quietly, with 141. */
+        if (errno == EPIPE) {
+            status = 128 + SIGPIPE;
+        } else {
+            report_error("cannot write to standard output: %s", strerror(errno));
+            status = EXIT_SOME_FAILED;
+        }
     }
 out:
     if (manifest != NULL && fclose(manifest) != 0) {

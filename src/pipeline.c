@@ -647,6 +647,9 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
     uv_unref((uv_handle_t *)&pl.sigterm);
     pump(&pl);
     uv_run(&pl.loop, UV_RUN_DEFAULT);
+    /* A stopped run never submits the rest: those outputs were not started
+     * either, as much as the queued jobs libuv cancelled. */
+    pl.stats.cancelled += pl.total_jobs - pl.next_job;
     uv_close((uv_handle_t *)&pl.sigint, NULL);
     uv_close((uv_handle_t *)&pl.sigterm, NULL);
     uv_run(&pl.loop, UV_RUN_DEFAULT);  /* runs the close callbacks */

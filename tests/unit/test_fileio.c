@@ -1,0 +1,121 @@
+/* Unit tests for fileio: mkdir -p on odd paths, atomic writes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+/* A fresh scratch folder per test, removed by `rm -rf` afterwards. */
+static int make_scratch(void **state)
+{
+    char *dir = strdup("/tmp/noiseaug-fileio-XXXXXX");
+    if (dir == NULL || mkdtemp(dir) == NULL)
+        return -1;
+    *state = dir;
+    return 0;
+}
+
+static int remove_scratch(void **state)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", (char *)*state);
+    int rc = system(cmd);
+    free(*state);
+    return rc == 0 ? 0 : -1;
+}
+
+/* Regression: "" used to be walked from its second byte, past the end of
+ * the string (a heap overflow under ASan: noiseaug --seed 1 in ""). */
+static void mkdir_p_refuses_the_empty_path(void **state)
+{
+    (void)state;
+    errno = 0;
+    assert_int_equal(fileio_mkdir_p(""), -1);
+    assert_int_equal(errno, ENOENT);
+}
+
+static void mkdir_p_creates_parents_and_accepts_existing(void **state)
+{
+    char *deep = fileio_join(*state, "a/b//c/");
+    assert_non_null(deep);
+    assert_int_equal(fileio_mkdir_p(deep), 0);
+    struct stat st;
+    assert_int_equal(stat(deep, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(fileio_mkdir_p(deep), 0);  /* already there: fine */
+    free(deep);
+}
+
+static void mkdir_p_reports_a_file_in_the_way(void **state)
+{
+    char *file = fileio_join(*state, "plain");
+    char err[256];
+    assert_int_equal(fileio_write_atomic(*state, "plain", (const unsigned char *)"x", 1, 0644,
+                                         err, sizeof err), 0);
+    errno = 0;
+    assert_int_equal(fileio_mkdir_p(file), -1);
+    assert_int_equal(errno, ENOTDIR);
+    char *below = fileio_join(file, "sub");
+    errno = 0;
+    assert_int_equal(fileio_mkdir_p(below), -1);
+    assert_int_equal(errno, ENOTDIR);
+    free(below);
+    free(file);
+}
+
+static void write_atomic_leaves_only_the_file(void **state)
+{
+    char err[256];
+    const unsigned char data[] = "hello";
+    assert_int_equal(fileio_write_atomic(*state, "out.bin", data, 5, 0600, err, sizeof err), 0);
+    char *path = fileio_join(*state, "out.bin");
+    unsigned char *back;
+    size_t len;
+    assert_int_equal(fileio_read_all(path, &back, &len, err, sizeof err), 0);
+    assert_int_equal(len, 5);
+    assert_memory_equal(back, data, 5);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(back);
+    free(path);
+    /* No temporary file is left beside it. */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s')\" = out.bin", (char *)*state);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void read_all_refuses_a_directory(void **state)
+{
+    unsigned char *data;
+    size_t len;
+    char err[256];
+    assert_int_equal(fileio_read_all(*state, &data, &len, err, sizeof err), -1);
+    assert_string_equal(err, "not a regular file");
+    assert_null(data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(mkdir_p_refuses_the_empty_path),
+        cmocka_unit_test_setup_teardown(mkdir_p_creates_parents_and_accepts_existing,
+                                        make_scratch, remove_scratch),
+        cmocka_unit_test_setup_teardown(mkdir_p_reports_a_file_in_the_way, make_scratch,
+                                        remove_scratch),
+        cmocka_unit_test_setup_teardown(write_atomic_leaves_only_the_file, make_scratch,
+                                        remove_scratch),
+        cmocka_unit_test_setup_teardown(read_all_refuses_a_directory, make_scratch,
+                                        remove_scratch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
