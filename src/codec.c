@@ -430,9 +430,10 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
     case CODEC_JPEG:
 #ifdef NOISEAUG_WITH_TURBOJPEG
         return turbo_encode(img, quality, CODEC_JPEG_BASELINE, out, err, errlen);
-#endif
+#else
         ok = stbi_write_jpg_to_func(buffer_append, out, w, h, c, img->pixels, quality);
         break;
+#endif
     case CODEC_PNG:
         ok = stbi_write_png_to_func(buffer_append, out, w, h, c, img->pixels, w * c);
         break;
