@@ -91,6 +91,80 @@ enum {
     OPT_PROGRESS, OPT_NO_PROGRESS,
 };
 
+/* The one list of option names: getopt_long reads it, and every message
+ * about an option takes the option's name from it, whatever the user typed
+ * (-j, an abbreviation such as --ps, or --ps-amount=2). */
+static const struct option long_options[] = {
+    { "jobs", required_argument, NULL, 'j' },
+    { "seed", required_argument, NULL, 's' },
+    { "modes", required_argument, NULL, 'm' },
+    { "copies", required_argument, NULL, 'n' },
+    { "recursive", no_argument, NULL, 'r' },
+    { "null", no_argument, NULL, '0' },
+    { "format", required_argument, NULL, 'f' },
+    { "quality", required_argument, NULL, 'q' },
+    { "quiet", no_argument, NULL, 'Q' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { "stats", no_argument, NULL, OPT_STATS },
+    { "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+    { "files-from", required_argument, NULL, OPT_FILES_FROM },
+    { "shard", required_argument, NULL, OPT_SHARD },
+    { "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
+    { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+    { "manifest", required_argument, NULL, OPT_MANIFEST },
+    { "labels", required_argument, NULL, OPT_LABELS },
+    { "labels-out", required_argument, NULL, OPT_LABELS_OUT },
+    { "label-ext", required_argument, NULL, OPT_LABEL_EXT },
+    { "include-originals", no_argument, NULL, OPT_INCLUDE_ORIGINALS },
+    { "ps-amount", required_argument, NULL, OPT_PS_AMOUNT },
+    { "gauss-weight", required_argument, NULL, OPT_GAUSS_WEIGHT },
+    { "mix-rate", required_argument, NULL, OPT_MIX_RATE },
+    { "blend", required_argument, NULL, OPT_BLEND },
+    { "progress", no_argument, NULL, OPT_PROGRESS },
+    { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+    { NULL, 0, NULL, 0 },
+};
+
+/* The long name, without its dashes, of the option getopt_long returns as
+ * `code`; NULL when no option has that code. */
+static const char *option_name(int code)
+{
+    for (const struct option *o = long_options; o->name != NULL; o++)
+        if (o->val == code)
+            return o->name;
+    return NULL;
+}
+
+/* Reports an option getopt_long did not take: an unknown or ambiguous
+ * name, or a value given to an option that takes none. */
+static void report_bad_option(const char *arg)
+{
+    const char *known = option_name(optopt);
+    if (known != NULL) {
+        /* Only --name=value, for an option that takes no value, leaves a
+         * known code here: an unknown short option is in no table. */
+        report_usage_error("option '--%s' takes no value", known);
+        return;
+    }
+    if (optopt != 0) {
+        report_usage_error("unknown option '-%c'", optopt);
+        return;
+    }
+    /* A long option whose name is unknown, or the prefix of more than one
+     * option: glibc sets optopt to 0 for both. */
+    size_t len = strcspn(arg + 2, "=");
+    int matches = 0;
+    for (const struct option *o = long_options; o->name != NULL; o++)
+        matches += strncmp(o->name, arg + 2, len) == 0;
+    if (len == 0)  /* "--=x" */
+        report_usage_error("unknown option '%s'", arg);
+    else
+        report_usage_error("%s option '%.*s'", matches > 1 ? "ambiguous" : "unknown",
+                           (int)len + 2, arg);
+}
+
 /* Parses an unsigned decimal number of up to 64 bits; digits only. */
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -125,8 +199,8 @@ static int parse_double(const char *s, size_t len, double *out)
     return 0;
 }
 
-/* "X" or "LO:HI" with 0 <= LO <= HI <= 1. */
-static int parse_range(const char *option, const char *s, plan_range_t *r)
+/* "X" or "LO:HI" with 0 <= LO <= HI <= 1, for option --`name`. */
+static int parse_range(const char *name, const char *s, plan_range_t *r)
 {
     const char *colon = strchr(s, ':');
     int ok = colon == NULL
@@ -136,8 +210,8 @@ static int parse_range(const char *option, const char *s, plan_range_t *r)
     if (colon == NULL)
         r->hi = r->lo;
     if (!ok || r->lo < 0 || r->hi > 1 || r->lo > r->hi) {
-        report_usage_error("invalid %s '%s' (expected a number in [0, 1] or a range "
-                           "LO:HI with 0 <= LO <= HI <= 1)", option, s);
+        report_usage_error("invalid --%s '%s' (expected a number in [0, 1] or a range "
+                           "LO:HI with 0 <= LO <= HI <= 1)", name, s);
         return -1;
     }
     return 0;
@@ -189,9 +263,14 @@ static int parse_label_exts(const char *list, cli_config_t *cfg)
         for (int i = 0; i < 3; i++)
             if (strlen(known[i]) - 1 == name_len && strncasecmp(known[i] + 1, name, name_len) == 0)
                 found = i;
-        if (found < 0 || cfg->label_ext_count == CLI_MAX_LABEL_EXTS) {
+        if (found < 0) {
             report_usage_error("invalid --label-ext '%.*s' (expected .txt, .json or .xml)",
                                (int)len, p);
+            return -1;
+        }
+        if (cfg->label_ext_count == CLI_MAX_LABEL_EXTS) {
+            report_usage_error("too many extensions in --label-ext '%s' (expected at most %d)",
+                               list, CLI_MAX_LABEL_EXTS);
             return -1;
         }
         cfg->label_exts[cfg->label_ext_count++] = known[found];
@@ -231,17 +310,17 @@ static int parse_shard(const char *s, cli_config_t *cfg)
     return -1;
 }
 
-/* A whole number in [lo, hi] for option `name`. */
+/* A whole number in [lo, hi] for option --`name`. */
 static int parse_count(const char *name, const char *s, uint64_t lo, uint64_t hi,
                        uint64_t *out)
 {
     if (parse_u64(s, out) == 0 && *out >= lo && *out <= hi)
         return 0;
     if (hi == UINT64_MAX)
-        report_usage_error("invalid %s '%s' (expected a whole number of at least %llu)", name,
+        report_usage_error("invalid --%s '%s' (expected a whole number of at least %llu)", name,
                            s, (unsigned long long)lo);
     else
-        report_usage_error("invalid %s '%s' (expected a whole number from %llu to %llu)", name,
+        report_usage_error("invalid --%s '%s' (expected a whole number from %llu to %llu)", name,
                            s, (unsigned long long)lo, (unsigned long long)hi);
     return -1;
 }
@@ -293,38 +372,6 @@ static int check_combinations(cli_config_t *cfg, int rest, char **args)
 
 cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
 {
-    static const struct option long_options[] = {
-        { "jobs", required_argument, NULL, 'j' },
-        { "seed", required_argument, NULL, 's' },
-        { "modes", required_argument, NULL, 'm' },
-        { "copies", required_argument, NULL, 'n' },
-        { "recursive", no_argument, NULL, 'r' },
-        { "null", no_argument, NULL, '0' },
-        { "format", required_argument, NULL, 'f' },
-        { "quality", required_argument, NULL, 'q' },
-        { "quiet", no_argument, NULL, 'Q' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { "stats", no_argument, NULL, OPT_STATS },
-        { "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
-        { "files-from", required_argument, NULL, OPT_FILES_FROM },
-        { "shard", required_argument, NULL, OPT_SHARD },
-        { "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
-        { "dry-run", no_argument, NULL, OPT_DRY_RUN },
-        { "manifest", required_argument, NULL, OPT_MANIFEST },
-        { "labels", required_argument, NULL, OPT_LABELS },
-        { "labels-out", required_argument, NULL, OPT_LABELS_OUT },
-        { "label-ext", required_argument, NULL, OPT_LABEL_EXT },
-        { "include-originals", no_argument, NULL, OPT_INCLUDE_ORIGINALS },
-        { "ps-amount", required_argument, NULL, OPT_PS_AMOUNT },
-        { "gauss-weight", required_argument, NULL, OPT_GAUSS_WEIGHT },
-        { "mix-rate", required_argument, NULL, OPT_MIX_RATE },
-        { "blend", required_argument, NULL, OPT_BLEND },
-        { "progress", no_argument, NULL, OPT_PROGRESS },
-        { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-        { NULL, 0, NULL, 0 },
-    };
     memset(cfg, 0, sizeof *cfg);
     plan_defaults(&cfg->plan);
     cfg->jobs = online_cpus();
@@ -336,21 +383,24 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
     cfg->label_ext_count = 1;
 
     opterr = 0;  /* errors are reported below, in the tool's own format */
-    optind = 1;
+    /* 0, not 1: glibc and musl then forget a bundle of short options that
+     * an earlier call left half read ("-Zj" stops at Z), so cli_parse can
+     * be called again in the same process. */
+    optind = 0;
     int c;
     uint64_t v;
     plan_range_t range;
     while ((c = getopt_long(argc, argv, ":j:s:m:n:r0f:q:QvhV", long_options, NULL)) != -1) {
         switch (c) {
         case 'j':
-            if (parse_count("--jobs", optarg, 1, UINT64_MAX, &v) != 0)
+            if (parse_count(option_name(c), optarg, 1, UINT64_MAX, &v) != 0)
                 return CLI_EXIT_USAGE;
             cfg->jobs = v > CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)v;
             break;
         case 's':
             if (parse_u64(optarg, &cfg->plan.seed) != 0) {
-                report_usage_error("invalid seed '%s' (expected an unsigned "
-                                   "64-bit decimal number)", optarg);
+                report_usage_error("invalid --%s '%s' (expected an unsigned "
+                                   "64-bit decimal number)", option_name(c), optarg);
                 return CLI_EXIT_USAGE;
             }
             cfg->seed_given = 1;
@@ -360,7 +410,7 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
                 return CLI_EXIT_USAGE;
             break;
         case 'n':
-            if (parse_count("--copies", optarg, 1, CLI_MAX_COPIES, &v) != 0)
+            if (parse_count(option_name(c), optarg, 1, CLI_MAX_COPIES, &v) != 0)
                 return CLI_EXIT_USAGE;
             cfg->plan.copies = (unsigned)v;
             break;
@@ -371,7 +421,7 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
                 return CLI_EXIT_USAGE;
             break;
         case 'q':
-            if (parse_count("--quality", optarg, 1, 100, &v) != 0)
+            if (parse_count(option_name(c), optarg, 1, 100, &v) != 0)
                 return CLI_EXIT_USAGE;
             cfg->jpeg_quality = (int)v;
             break;
@@ -379,7 +429,7 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         case 'v': cfg->verbose = 1; break;
         case OPT_STATS: cfg->stats = 1; break;
         case OPT_MAX_PIXELS:
-            if (parse_count("--max-pixels", optarg, 1, UINT64_MAX, &cfg->max_pixels) != 0)
+            if (parse_count(option_name(c), optarg, 1, UINT64_MAX, &cfg->max_pixels) != 0)
                 return CLI_EXIT_USAGE;
             break;
         case OPT_FILES_FROM: cfg->files_from = optarg; break;
@@ -401,7 +451,7 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         case OPT_GAUSS_WEIGHT:
         case OPT_MIX_RATE:
         case OPT_BLEND:
-            if (parse_range(argv[optind - 1], optarg, &range) != 0)
+            if (parse_range(option_name(c), optarg, &range) != 0)
                 return CLI_EXIT_USAGE;
             if (c == OPT_PS_AMOUNT)
                 cfg->plan.strength[NOISE_PS] = range;
@@ -422,13 +472,10 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
                    codec_describe(), uv_version_string());
             return CLI_EXIT_OK;
         case ':':
-            report_usage_error("option '%s' needs a value", argv[optind - 1]);
+            report_usage_error("option '--%s' needs a value", option_name(optopt));
             return CLI_EXIT_USAGE;
         default:
-            if (optopt != 0)
-                report_usage_error("unknown option '-%c'", optopt);
-            else
-                report_usage_error("unknown option '%s'", argv[optind - 1]);
+            report_bad_option(argv[optind - 1]);
             return CLI_EXIT_USAGE;
         }
     }
