@@ -348,6 +348,18 @@ static int check_combinations(cli_config_t *cfg, int rest, char **args)
     }
     cfg->in_dir = cfg->files_from ? NULL : args[0];
     cfg->out_dir = args[want - 1];
+    /* An empty path names no file; said here, it is one clear usage error
+     * instead of "noiseaug: : cannot create directory". */
+    const struct { const char *what, *path; } paths[] = {
+        { "IN_DIR", cfg->in_dir }, { "OUT_DIR", cfg->out_dir },
+        { "--files-from", cfg->files_from }, { "--labels", cfg->labels },
+        { "--labels-out", cfg->labels_out }, { "--manifest", cfg->manifest },
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (paths[i].path != NULL && *paths[i].path == '\0') {
+            report_usage_error("%s is an empty path", paths[i].what);
+            return -1;
+        }
     if (cfg->nul_separated && !cfg->files_from) {
         report_usage_error("-0 needs --files-from");
         return -1;

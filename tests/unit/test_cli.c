@@ -241,6 +241,13 @@ static usage_case_t usage_cases[] = {
     { { "-s", "1", "--skip-existing", "--labels-out", "l", "a", "b" },
       "--labels-out needs --labels" },
     { { "--recursive", "--files-from=l", "o" }, "--recursive and --files-from do not go together" },
+    /* Regression: an empty OUT_DIR reached mkdir -p, which read past it. */
+    { { "-s", "1", "a", "" }, "OUT_DIR is an empty path" },
+    { { "", "b" }, "IN_DIR is an empty path" },
+    { { "--files-from=", "o" }, "--files-from is an empty path" },
+    { { "--labels", "", "a", "b" }, "--labels is an empty path" },
+    { { "--labels", "l", "--labels-out=", "a", "b" }, "--labels-out is an empty path" },
+    { { "--manifest", "", "a", "b" }, "--manifest is an empty path" },
 };
 
 #define USAGE_CASES (sizeof usage_cases / sizeof usage_cases[0])
