@@ -23,10 +23,6 @@ int fileio_write_atomic(const char *dir, const char *name,
  * Not async-signal-safe; call it from the loop thread. */
 void fileio_remove_temporaries(void);
 
-/* Joins dir and name with one slash between them, into a malloc'd string;
- * NULL when memory is short. */
-char *fileio_join(const char *dir, const char *name);
-
 /* True when both paths exist and name the same file (or directory). */
 int fileio_same_file(const char *a, const char *b);
 

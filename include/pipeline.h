@@ -64,9 +64,4 @@ typedef struct {
  * the loop could not be set up at all. */
 int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats);
 
-/* Directory part of a listed input name as used under OUT_DIR: leading "/"
- * and "./" removed, "" when there is none. NULL (errno EINVAL) when a ".."
- * component would lead out of OUT_DIR, or on OOM. malloc'd. */
-char *pipeline_output_subdir(const char *name);
-
 #endif

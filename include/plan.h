@@ -58,15 +58,8 @@ int plan_output_format(const char *input, int format);
  * `format`. malloc'd; NULL on OOM. */
 char *plan_output_name(const char *input, const char *tag, int format);
 
-/* The last component of name without its final extension, malloc'd; NULL
- * on OOM. */
-char *plan_stem(const char *name);
-
 /* The shard (0..n-1) an input name belongs to: FNV-1a of the name as given
  * (relative to IN_DIR, or as listed), modulo n. */
 uint64_t plan_shard_of(const char *name, uint64_t n);
-
-/* The last path component of name. */
-const char *plan_basename(const char *name);
 
 #endif

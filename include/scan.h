@@ -50,9 +50,6 @@ void scan_free(scan_list_t *list);
  * ("WebP" for webp, ...), or NULL. */
 const char *scan_unread_format(const char *ext);
 
-/* The extension of name after its last dot, or "" when there is none. */
-const char *scan_ext(const char *name);
-
 /* Sorts names in byte order (strcmp), as scan_dir does. */
 void scan_sort(char **names, size_t count);
 

@@ -16,6 +16,7 @@
  *                     file created, so a test can interrupt it there */
 #define _GNU_SOURCE
 #include "fileio.h"
+#include "path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -189,8 +190,8 @@ int fileio_write_atomic(const char *dir, const char *name,
                         const unsigned char *data, size_t len, mode_t mode,
                         char *err, size_t errlen)
 {
-    char *final_path = fileio_join(dir, name);
-    char *tmp_path = fileio_join(dir, ".noiseaug-tmp-XXXXXX");
+    char *final_path = path_join(dir, name);
+    char *tmp_path = path_join(dir, ".noiseaug-tmp-XXXXXX");
     int rc = -1;
     if (final_path == NULL || tmp_path == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -236,20 +237,6 @@ out:
     free(final_path);
     free(tmp_path);
     return rc;
-}
-
-char *fileio_join(const char *dir, const char *name)
-{
-    size_t dl = strlen(dir), nl = strlen(name);
-    int slash = dl > 0 && dir[dl - 1] != '/';
-    char *p = malloc(dl + (size_t)slash + nl + 1);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, dir, dl);
-    if (slash)
-        p[dl] = '/';
-    memcpy(p + dl + (size_t)slash, name, nl + 1);
-    return p;
 }
 
 int fileio_same_file(const char *a, const char *b)

@@ -15,6 +15,7 @@
 #include "pipeline.h"
 #include "report.h"
 #include "scan.h"
+#include "path.h"
 
 enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 /* Stopped by a signal: 128 + its number (130 SIGINT, 143 SIGTERM); a
@@ -161,7 +162,7 @@ int main(int argc, char **argv)
     /* Entries named like images that are not files: reported up front,
      * counted as failures, never used as partners. */
     for (size_t i = 0; i < list.reject_count; i++) {
-        char *path = cli.in_dir ? fileio_join(cli.in_dir, list.rejects[i].name) : NULL;
+        char *path = cli.in_dir ? path_join(cli.in_dir, list.rejects[i].name) : NULL;
         report_file_error(path ? path : list.rejects[i].name, "%s", list.rejects[i].reason);
         free(path);
     }

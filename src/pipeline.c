@@ -36,6 +36,7 @@
 #include "fileio.h"
 #include "manifest.h"
 #include "nameset.h"
+#include "path.h"
 #include "report.h"
 #include "ring.h"
 #include "scan.h"
@@ -83,65 +84,10 @@ struct pipeline {
 
 /* --- paths ------------------------------------------------------------ */
 
-char *pipeline_output_subdir(const char *name)
-{
-    const char *slash = strrchr(name, '/');
-    if (slash == NULL)
-        return strdup("");
-    size_t len = (size_t)(slash - name);
-    char *dir = malloc(len + 1), *out = dir;
-    if (dir == NULL)
-        return NULL;
-    /* Component by component: drop "", "." (so "/x" and "./x" stay inside
-     * OUT_DIR), refuse "..". */
-    const char *p = name, *end = name + len;
-    while (p < end) {
-        const char *q = memchr(p, '/', (size_t)(end - p));
-        if (q == NULL)
-            q = end;
-        size_t n = (size_t)(q - p);
-        if (n == 2 && p[0] == '.' && p[1] == '.') {
-            free(dir);
-            errno = EINVAL;
-            return NULL;
-        }
-        if (n > 0 && !(n == 1 && p[0] == '.')) {
-            if (out != dir)
-                *out++ = '/';
-            memcpy(out, p, n);
-            out += n;
-        }
-        p = q + 1;
-    }
-    *out = '\0';
-    return dir;
-}
-
-/* sub/name, or name alone when sub is empty. malloc'd. */
-static char *in_subdir(const char *sub, const char *name)
-{
-    return *sub ? fileio_join(sub, name) : strdup(name);
-}
-
-/* dir/sub, or dir alone when sub is empty. malloc'd. */
-static char *in_subdir_of(const char *dir, const char *sub)
-{
-    return *sub ? fileio_join(dir, sub) : strdup(dir);
-}
-
-/* dir/sub/name, with sub possibly empty. malloc'd. */
-static char *join3(const char *dir, const char *sub, const char *name)
-{
-    char *rel = in_subdir(sub, name);
-    char *all = rel ? fileio_join(dir, rel) : NULL;
-    free(rel);
-    return all;
-}
-
 static char *input_path(const pipeline_config_t *cfg, size_t index)
 {
     const char *name = cfg->names[index];
-    return cfg->in_dir != NULL ? fileio_join(cfg->in_dir, name) : strdup(name);
+    return cfg->in_dir != NULL ? path_join(cfg->in_dir, name) : strdup(name);
 }
 
 /* --- worker ----------------------------------------------------------- */
@@ -264,8 +210,8 @@ static int copy_labels(job_t *job)
     /* Labels mirror the images: the input's subdirectory under --labels,
      * the same one under LABELS_OUT. */
     const char *sub = job->out_subdir;
-    char *in_stem = plan_stem(cfg->names[job->index]), *out_stem = plan_stem(job->plan.out_name);
-    char *out_dir = in_subdir_of(cfg->labels_out, sub);
+    char *in_stem = path_stem(cfg->names[job->index]), *out_stem = path_stem(job->plan.out_name);
+    char *out_dir = path_join(cfg->labels_out, sub);
     int rc = 0;
     job->label = -1;
     if (in_stem == NULL || out_stem == NULL || out_dir == NULL) {
@@ -278,12 +224,12 @@ static int copy_labels(job_t *job)
         char src_name[4096], dst_name[4096];
         snprintf(src_name, sizeof src_name, "%s%s", in_stem, ext);
         snprintf(dst_name, sizeof dst_name, "%s%s", out_stem, ext);
-        char *src = join3(cfg->labels_dir, sub, src_name);
+        char *src = path_join3(cfg->labels_dir, sub, src_name);
         if (src == NULL || !file_exists(src)) {
             free(src);
             continue;
         }
-        char *dst = fileio_join(out_dir, dst_name);
+        char *dst = path_join(out_dir, dst_name);
         char why[ERR_LEN / 2];
         if (dst != NULL && (fileio_same_file(src, dst) || (cfg->skip_existing && file_exists(dst)))) {
             job->label = 1;  /* already there: a label is never copied onto itself */
@@ -319,7 +265,7 @@ static void work_cb(uv_work_t *req)
     image_t img = { 0 };
     codec_buffer_t encoded = { 0 };
     uint64_t mark = uv_hrtime();
-    char *out_dir = in_subdir_of(cfg->out_dir, job->out_subdir);
+    char *out_dir = path_join(cfg->out_dir, job->out_subdir);
     if (out_dir == NULL) {
         snprintf(job->err, sizeof job->err, "out of memory");
         fail(job);
@@ -421,22 +367,22 @@ static int plan_job(pipeline_t *pl, job_t *job, size_t n)
         job->plan.mode = NOISE_NONE;
         job->plan.partner = -1;
         job->plan.format = -1;
-        job->plan.out_name = strdup(plan_basename(name));
+        job->plan.out_name = strdup(path_basename(name));
         rc = job->plan.out_name != NULL ? 0 : -1;
     } else {
         rc = plan_make(&cfg->plan, cfg->names, cfg->count, job->index,
                        (unsigned)(n % per - originals), &job->plan);
     }
     errno = 0;
-    job->out_subdir = rc == 0 ? pipeline_output_subdir(name) : NULL;
+    job->out_subdir = rc == 0 ? path_mirror_dir(name) : NULL;
     if (job->out_subdir == NULL) {
         snprintf(job->err, sizeof job->err, "%s", errno == EINVAL
                  ? "path has a '..' component, which would lead out of the output "
                    "folder; not processed" : "out of memory");
         return -1;
     }
-    job->out_path = join3(cfg->out_dir, job->out_subdir, job->plan.out_name);
-    char *key = in_subdir(job->out_subdir, job->plan.out_name);
+    job->out_path = path_join3(cfg->out_dir, job->out_subdir, job->plan.out_name);
+    char *key = path_join(job->out_subdir, job->plan.out_name);
     size_t first = 0;
     int added = key != NULL && job->out_path != NULL
                     ? nameset_add(&pl->outputs, key, job->index, &first) : -1;
@@ -614,9 +560,9 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
         for (size_t i = 0; i < cfg->count; i++) {
             /* Keyed as outputs are: "./a.jpg" and "a.jpg" are one file. */
             size_t first;
-            char *sub = pipeline_output_subdir(cfg->names[i]);
-            const char *base = plan_basename(cfg->names[i]);
-            char *key = sub == NULL ? NULL : in_subdir(sub, base);
+            char *sub = path_mirror_dir(cfg->names[i]);
+            const char *base = path_basename(cfg->names[i]);
+            char *key = sub == NULL ? NULL : path_join(sub, base);
             int rc = key != NULL ? nameset_add(&pl.outputs, key, cfg->count + i, &first) : -1;
             free(sub);
             free(key);

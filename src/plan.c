@@ -8,6 +8,7 @@
 
 #include "codec.h"
 #include "scan.h"
+#include "path.h"
 
 void plan_defaults(plan_config_t *cfg)
 {
@@ -29,37 +30,18 @@ uint64_t plan_shard_of(const char *name, uint64_t n)
     return h % n;
 }
 
-const char *plan_basename(const char *name)
-{
-    const char *slash = strrchr(name, '/');
-    return slash != NULL ? slash + 1 : name;
-}
-
-char *plan_stem(const char *name)
-{
-    const char *base = plan_basename(name);
-    const char *ext = scan_ext(base);
-    size_t len = *ext ? (size_t)(ext - 1 - base) : strlen(base);
-    char *stem = malloc(len + 1);
-    if (stem == NULL)
-        return NULL;
-    memcpy(stem, base, len);
-    stem[len] = '\0';
-    return stem;
-}
-
 int plan_output_format(const char *input, int format)
 {
     if (format >= 0)
         return format;
-    int own = codec_output_format(scan_ext(plan_basename(input)));
+    int own = codec_output_format(path_ext(path_basename(input)));
     return own >= 0 ? own : CODEC_PNG;
 }
 
 char *plan_output_name(const char *input, const char *tag, int format)
 {
     static const char *const ext_of[] = { "jpg", "png", "bmp", "tga" };
-    const char *ext = scan_ext(plan_basename(input));
+    const char *ext = path_ext(path_basename(input));
     int out = plan_output_format(input, format);
     /* An input written in its own file format keeps its extension exactly
      * as spelled (a.JPEG gives a_ps.JPEG); GIF, PSD, PNM and the rest, and
@@ -69,7 +51,7 @@ char *plan_output_name(const char *input, const char *tag, int format)
         own_file_format = -1;
     if (own_file_format != out)
         ext = ext_of[out];
-    char *stem = plan_stem(input);
+    char *stem = path_stem(input);
     if (stem == NULL)
         return NULL;
     size_t len = strlen(stem) + 1 + strlen(tag) + 1 + strlen(ext) + 1;
@@ -121,7 +103,7 @@ int plan_make(const plan_config_t *cfg, char *const *names, size_t count,
                 p++;
         }
         out->partner = (long)p;
-        partner_stem = plan_stem(names[p]);
+        partner_stem = path_stem(names[p]);
         if (partner_stem == NULL)
             return -1;
     }

@@ -17,12 +17,7 @@
 
 #include "codec.h"
 #include "fileio.h"
-
-const char *scan_ext(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot != NULL && dot != name ? dot + 1 : "";
-}
+#include "path.h"
 
 const char *scan_unread_format(const char *ext)
 {
@@ -118,7 +113,7 @@ typedef struct {
 static int add_entry(builder_t *b, const char *name, int at, const char *leaf)
 {
     scan_list_t *list = b->list;
-    const char *ext = scan_ext(leaf);
+    const char *ext = path_ext(leaf);
     if (!codec_can_read_ext(ext)) {
         list->skipped++;
         const char *format = scan_unread_format(ext);
@@ -167,7 +162,7 @@ static int is_real_directory(int at, const struct dirent *e)
 /* Lists root/prefix into b, descending when recursive. */
 static int scan_into(builder_t *b, const char *root, const char *prefix, int recursive)
 {
-    char *path = *prefix ? fileio_join(root, prefix) : strdup(root);
+    char *path = *prefix ? path_join(root, prefix) : strdup(root);
     if (path == NULL)
         return -1;
     DIR *d = opendir(path);
@@ -180,7 +175,7 @@ static int scan_into(builder_t *b, const char *root, const char *prefix, int rec
     while (rc == 0 && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char *name = *prefix ? fileio_join(prefix, e->d_name) : strdup(e->d_name);
+        char *name = *prefix ? path_join(prefix, e->d_name) : strdup(e->d_name);
         if (name == NULL) {
             rc = -1;
             break;
@@ -191,7 +186,7 @@ static int scan_into(builder_t *b, const char *root, const char *prefix, int rec
              * meant to be one, so it is reported. */
             if (recursive)
                 rc = scan_into(b, root, name, recursive);
-            else if (codec_can_read_ext(scan_ext(e->d_name)))
+            else if (codec_can_read_ext(path_ext(e->d_name)))
                 rc = add_entry(b, name, dirfd(d), e->d_name);
         } else {
             rc = add_entry(b, name, dirfd(d), e->d_name);

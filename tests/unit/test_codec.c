@@ -14,6 +14,7 @@
 #include "jpeginfo.h"
 #include "noise.h"
 #include "scan.h"
+#include "path.h"
 
 typedef struct {
     const char *name;
@@ -105,7 +106,7 @@ static void every_mode_keeps_shape_depth_and_alpha(void **state)
             case NOISE_ADD_PIC: assert_int_equal(noise_add_pic(&img, partner, 0.1), 0); break;
             default: noise_mix_pic(&img, partner, &r, 0.05); break;
             }
-            int format = codec_output_format(scan_ext(fixtures[f].name));
+            int format = codec_output_format(path_ext(fixtures[f].name));
             codec_buffer_t enc = { 0 };
             if (codec_encode(&img, (codec_format_t)format, 95, &enc, err, sizeof err) != 0)
                 fail_msg("%s mode %d: %s", fixtures[f].name, m, err);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "path.h"
 
 /* A fresh scratch folder per test, removed by `rm -rf` afterwards. */
 static int make_scratch(void **state)
@@ -45,7 +46,7 @@ static void mkdir_p_refuses_the_empty_path(void **state)
 
 static void mkdir_p_creates_parents_and_accepts_existing(void **state)
 {
-    char *deep = fileio_join(*state, "a/b//c/");
+    char *deep = path_join(*state, "a/b//c/");
     assert_non_null(deep);
     assert_int_equal(fileio_mkdir_p(deep), 0);
     struct stat st;
@@ -57,14 +58,14 @@ static void mkdir_p_creates_parents_and_accepts_existing(void **state)
 
 static void mkdir_p_reports_a_file_in_the_way(void **state)
 {
-    char *file = fileio_join(*state, "plain");
+    char *file = path_join(*state, "plain");
     char err[256];
     assert_int_equal(fileio_write_atomic(*state, "plain", (const unsigned char *)"x", 1, 0644,
                                          err, sizeof err), 0);
     errno = 0;
     assert_int_equal(fileio_mkdir_p(file), -1);
     assert_int_equal(errno, ENOTDIR);
-    char *below = fileio_join(file, "sub");
+    char *below = path_join(file, "sub");
     errno = 0;
     assert_int_equal(fileio_mkdir_p(below), -1);
     assert_int_equal(errno, ENOTDIR);
@@ -77,7 +78,7 @@ static void write_atomic_leaves_only_the_file(void **state)
     char err[256];
     const unsigned char data[] = "hello";
     assert_int_equal(fileio_write_atomic(*state, "out.bin", data, 5, 0600, err, sizeof err), 0);
-    char *path = fileio_join(*state, "out.bin");
+    char *path = path_join(*state, "out.bin");
     unsigned char *back;
     size_t len;
     assert_int_equal(fileio_read_all(path, &back, &len, err, sizeof err), 0);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "plan.h"
+#include "path.h"
 
 static void assert_name(const char *input, const char *tag, const char *want)
 {
@@ -33,17 +34,6 @@ static void output_names(void **state)
     assert_name("h.hdr", "ps", "h_ps.png");
     assert_name("p.pgm", "ps", "p_ps.png");
     assert_name("q.PNG", "ps", "q_ps.PNG");
-}
-
-static void stems(void **state)
-{
-    (void)state;
-    char *s = plan_stem("a.b.jpg");
-    assert_string_equal(s, "a.b");
-    free(s);
-    s = plan_stem("noext");
-    assert_string_equal(s, "noext");
-    free(s);
 }
 
 static plan_config_t config(uint64_t seed)
@@ -226,7 +216,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(output_names),
-        cmocka_unit_test(stems),
         cmocka_unit_test(deterministic_and_partner_never_self),
         cmocka_unit_test(lone_image_is_its_own_partner),
         cmocka_unit_test(restricted_modes_only),

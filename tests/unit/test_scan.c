@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "scan.h"
+#include "path.h"
 
 static char dir[] = "/tmp/noiseaug-scan-XXXXXX";
 
@@ -158,14 +159,6 @@ static void sort_is_bytewise(void **state)
         assert_string_equal(names[i], want[i]);
 }
 
-static void extensions(void **state)
-{
-    (void)state;
-    assert_string_equal(scan_ext("a.b.JPG"), "JPG");
-    assert_string_equal(scan_ext("noext"), "");
-    assert_string_equal(scan_ext(".bashrc"), "");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,7 +167,6 @@ int main(void)
         cmocka_unit_test(list_keeps_order_and_filters),
         cmocka_unit_test(missing_directory_fails),
         cmocka_unit_test(sort_is_bytewise),
-        cmocka_unit_test(extensions),
     };
     return cmocka_run_group_tests_name("scan", tests, setup, teardown);
 }
