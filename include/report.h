@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "run_stats.h"
+
 /* Display preferences, set once: quiet leaves errors only on stderr;
  * progress draws the progress line (ignored when quiet). */
 void report_set_display(int quiet, int progress);
@@ -44,24 +46,12 @@ void report_progress_done(void);
  * a, b, ..." on stderr, naming the first few. */
 void report_unread(const char *format, char *const *names, size_t count);
 
-/* Prints "noiseaug: stats: name seconds, ..." on stderr. */
-void report_stats(const char *const *names, const double *seconds, int count);
+/* Prints the time of each stage, "noiseaug: stats (...): read 1.234, ...",
+ * on stderr. */
+void report_stage_times(const run_stats_t *s);
 
-/* Counts for the closing summary. */
-typedef struct {
-    size_t written;
-    size_t failed;
-    size_t skipped;          /* input files not read */
-    size_t existing;         /* outputs kept by --skip-existing */
-    size_t planned;          /* --dry-run */
-    size_t labels_copied;
-    size_t labels_missing;
-    size_t cancelled;        /* outputs not started: the run was stopped */
-    double seconds;
-    uint64_t seed;
-} report_summary_t;
 
 /* Prints the one-line summary on stderr (not when quiet). */
-void report_summary(const report_summary_t *s);
+void report_summary(const run_stats_t *s);
 
 #endif

@@ -167,6 +167,7 @@ int main(int argc, char **argv)
         free(path);
     }
 
+    mode_t file_mode = file_mode_from_umask();
     pipeline_config_t pc = {
         .in_dir = cli.in_dir,
         .out_dir = cli.out_dir,
@@ -179,41 +180,35 @@ int main(int argc, char **argv)
         .plan = cli.plan,
         .include_originals = cli.include_originals,
         .jpeg_quality = cli.jpeg_quality,
-        .file_mode = file_mode_from_umask(),
-        .labels_dir = cli.labels,
-        .labels_out = cli.labels_out,
-        .label_exts = (char *const *)cli.label_exts,
-        .label_ext_count = cli.label_ext_count,
+        .file_mode = file_mode,
+        .labels = {
+            .dir = cli.labels,
+            .out = cli.labels_out,
+            .exts = (char *const *)cli.label_exts,
+            .ext_count = cli.label_ext_count,
+            .skip_existing = cli.skip_existing,
+            .file_mode = file_mode,
+        },
         .skip_existing = cli.skip_existing,
         .dry_run = cli.dry_run,
         .manifest = manifest,
         .verbose = cli.verbose,
     };
-    pipeline_stats_t stats;
+    run_stats_t stats = {
+        .skipped = list.skipped,
+        .rejected = list.reject_count,
+        .seed = cli.plan.seed,
+    };
     if (pipeline_run(&pc, &stats) != 0) {
         report_error("cannot start the worker pool: out of memory");
         goto out;
     }
-    report_summary_t summary = {
-        .written = stats.written,
-        .failed = stats.failed + list.reject_count,
-        .skipped = list.skipped,
-        .existing = stats.existing,
-        .planned = stats.planned,
-        .labels_copied = stats.labels_copied,
-        .labels_missing = stats.labels_missing,
-        .cancelled = stats.cancelled,
-        .seconds = (double)(uv_hrtime() - start) / 1e9,
-        .seed = cli.plan.seed,
-    };
-    if (cli.stats) {
-        static const char *const stage_names[STAGE_COUNT] = {
-            "read", "decode", "partner", "noise", "encode", "write",
-        };
-        report_stats(stage_names, stats.stage_seconds, STAGE_COUNT);
-    }
-    report_summary(&summary);
-    status = summary.failed > 0 || stats.manifest_failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+    stats.seconds = (double)(uv_hrtime() - start) / 1e9;
+    if (cli.stats)
+        report_stage_times(&stats);
+    report_summary(&stats);
+    status = stats.failed + stats.rejected > 0 || stats.manifest_failed ? EXIT_SOME_FAILED
+                                                                        : EXIT_ALL_OK;
     if (stats.stopped_by != 0)
         status = 128 + stats.stopped_by;
     else if (stats.stdout_closed)

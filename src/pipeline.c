@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -35,7 +34,6 @@
 #include "codec.h"
 #include "fileio.h"
 #include "manifest.h"
-#include "nameset.h"
 #include "path.h"
 #include "report.h"
 #include "ring.h"
@@ -60,8 +58,7 @@ typedef struct {
     size_t index;        /* input, in cfg->names */
     int original;        /* the copied original, not a noisy copy */
     plan_t plan;
-    char *out_subdir;    /* directory under OUT_DIR (and LABELS_OUT), or "" */
-    char *out_path;      /* OUT_DIR/subdir/name */
+    output_paths_t paths;  /* computed once, when the job is planned */
     job_status_t status;
     char err[ERR_LEN];   /* reason, when failed */
     int width, height, channels, bits;
@@ -77,23 +74,15 @@ struct pipeline {
     job_t *jobs;          /* one per ring slot */
     size_t next_job;      /* next job number to submit */
     size_t total_jobs;
-    nameset_t outputs;    /* output paths planned so far, and whose */
+    output_names_t names; /* output names taken so far, and whose */
     uv_signal_t sigint, sigterm;
-    pipeline_stats_t stats;
+    run_stats_t stats;
 };
-
-/* --- paths ------------------------------------------------------------ */
-
-static char *input_path(const pipeline_config_t *cfg, size_t index)
-{
-    const char *name = cfg->names[index];
-    return cfg->in_dir != NULL ? path_join(cfg->in_dir, name) : strdup(name);
-}
 
 /* --- worker ----------------------------------------------------------- */
 
 /* Adds the time since *mark to stage `stage` of the job, and moves the mark. */
-static void lap(job_t *job, pipeline_stage_t stage, uint64_t *mark)
+static void lap(job_t *job, run_stage_t stage, uint64_t *mark)
 {
     uint64_t t = uv_hrtime();
     job->stage_ns[stage] += t - *mark;
@@ -102,18 +91,12 @@ static void lap(job_t *job, pipeline_stage_t stage, uint64_t *mark)
 
 /* Reads and decodes an input, timing the read and the decode (or both as
  * STAGE_PARTNER for a partner). */
-static int load_image(job_t *job, size_t index, image_t *img, char *err,
+static int load_image(job_t *job, const char *path, image_t *img, char *err,
                       size_t errlen, uint64_t *mark, int partner)
 {
-    char *path = input_path(job->owner->cfg, index);
-    if (path == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
     unsigned char *data;
     size_t len;
     int rc = fileio_read_all(path, &data, &len, err, errlen);
-    free(path);
     lap(job, partner ? STAGE_PARTNER : STAGE_READ, mark);
     if (rc != 0)
         return -1;
@@ -130,7 +113,7 @@ static int apply_noise(job_t *job, image_t *img, uint64_t *mark)
     image_t partner = { 0 };
     if (noise_mode_needs_partner(plan->mode)) {
         char why[ERR_LEN / 2];
-        if (load_image(job, (size_t)plan->partner, &partner, why, sizeof why, mark, 1) != 0) {
+        if (load_image(job, job->paths.partner_path, &partner, why, sizeof why, mark, 1) != 0) {
             snprintf(job->err, sizeof job->err, "partner %s: %s",
                      job->owner->cfg->names[plan->partner], why);
             return -1;
@@ -181,80 +164,22 @@ static int fit_to_format(image_t *img, int format)
     return 0;
 }
 
-/* Copies a file byte for byte, atomically. */
-static int copy_file(const char *from, const char *to_dir, const char *to_name,
-                     mode_t mode, char *err, size_t errlen)
-{
-    unsigned char *data;
-    size_t len;
-    if (fileio_read_all(from, &data, &len, err, errlen) != 0)
-        return -1;
-    int rc = fileio_write_atomic(to_dir, to_name, data, len, mode, err, errlen);
-    free(data);
-    return rc;
-}
-
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-/* Copies the input's label(s) to LABELS_OUT/subdir/<output stem><ext>.
- * Sets job->label; returns -1 (with job->err) when a copy fails. */
-static int copy_labels(job_t *job)
-{
-    const pipeline_config_t *cfg = job->owner->cfg;
-    if (cfg->labels_dir == NULL)
-        return 0;
-    /* Labels mirror the images: the input's subdirectory under --labels,
-     * the same one under LABELS_OUT. */
-    const char *sub = job->out_subdir;
-    char *in_stem = path_stem(cfg->names[job->index]), *out_stem = path_stem(job->plan.out_name);
-    char *out_dir = path_join(cfg->labels_out, sub);
-    int rc = 0;
-    job->label = -1;
-    if (in_stem == NULL || out_stem == NULL || out_dir == NULL) {
-        snprintf(job->err, sizeof job->err, "out of memory copying the label");
-        rc = -1;
-        goto out;
-    }
-    for (size_t e = 0; e < cfg->label_ext_count && rc == 0; e++) {
-        const char *ext = cfg->label_exts[e];
-        char src_name[4096], dst_name[4096];
-        snprintf(src_name, sizeof src_name, "%s%s", in_stem, ext);
-        snprintf(dst_name, sizeof dst_name, "%s%s", out_stem, ext);
-        char *src = path_join3(cfg->labels_dir, sub, src_name);
-        if (src == NULL || !file_exists(src)) {
-            free(src);
-            continue;
-        }
-        char *dst = path_join(out_dir, dst_name);
-        char why[ERR_LEN / 2];
-        if (dst != NULL && (fileio_same_file(src, dst) || (cfg->skip_existing && file_exists(dst)))) {
-            job->label = 1;  /* already there: a label is never copied onto itself */
-        } else if (fileio_mkdir_p(out_dir) != 0) {
-            snprintf(job->err, sizeof job->err, "cannot create %s: %s", out_dir, strerror(errno));
-            rc = -1;
-        } else if (copy_file(src, out_dir, dst_name, cfg->file_mode, why, sizeof why) != 0) {
-            snprintf(job->err, sizeof job->err, "label %s: %s", src, why);
-            rc = -1;
-        } else {
-            job->label = 1;
-        }
-        free(src);
-        free(dst);
-    }
-out:
-    free(in_stem);
-    free(out_stem);
-    free(out_dir);
-    return rc;
-}
-
 static void fail(job_t *job)
 {
     job->status = JOB_FAILED;
+}
+
+/* Copies the input's labels beside the output (--labels). Sets job->label;
+ * returns -1 (with job->err) when a copy fails. */
+static int copy_labels(job_t *job)
+{
+    const output_labels_t *labels = &job->owner->cfg->labels;
+    if (labels->dir == NULL)
+        return 0;
+    int rc = output_copy_labels(labels, job->paths.subdir, job->owner->cfg->names[job->index],
+                                job->plan.out_name, job->err, sizeof job->err);
+    job->label = rc > 0 ? 1 : -1;
+    return rc < 0 ? -1 : 0;
 }
 
 /* Runs on a pool thread: everything heavy, nothing shared, no printing. */
@@ -262,28 +187,22 @@ static void work_cb(uv_work_t *req)
 {
     job_t *job = req->data;
     const pipeline_config_t *cfg = job->owner->cfg;
+    const output_paths_t *paths = &job->paths;
     image_t img = { 0 };
     codec_buffer_t encoded = { 0 };
     uint64_t mark = uv_hrtime();
-    char *out_dir = path_join(cfg->out_dir, job->out_subdir);
-    if (out_dir == NULL) {
-        snprintf(job->err, sizeof job->err, "out of memory");
-        fail(job);
-        return;
-    }
-    if (cfg->skip_existing && file_exists(job->out_path)) {
+    if (cfg->skip_existing && output_exists(paths->out_path)) {
         job->status = JOB_EXISTING;
-    } else if (*job->out_subdir && fileio_mkdir_p(out_dir) != 0) {
-        snprintf(job->err, sizeof job->err, "cannot create %s: %s", out_dir, strerror(errno));
+    } else if (*paths->subdir && fileio_mkdir_p(paths->out_dir) != 0) {
+        snprintf(job->err, sizeof job->err, "cannot create %s: %s", paths->out_dir,
+                 strerror(errno));
         fail(job);
     } else if (job->original) {
-        char *path = input_path(cfg, job->index);
-        if (path == NULL || copy_file(path, out_dir, job->plan.out_name, cfg->file_mode,
-                                      job->err, sizeof job->err) != 0)
+        if (output_copy_file(paths->in_path, paths->out_dir, job->plan.out_name, cfg->file_mode,
+                             job->err, sizeof job->err) != 0)
             fail(job);
-        free(path);
         lap(job, STAGE_WRITE, &mark);
-    } else if (load_image(job, job->index, &img, job->err, sizeof job->err, &mark, 0) != 0 ||
+    } else if (load_image(job, paths->in_path, &img, job->err, sizeof job->err, &mark, 0) != 0 ||
                apply_noise(job, &img, &mark) != 0) {
         fail(job);
     } else {
@@ -300,8 +219,8 @@ static void work_cb(uv_work_t *req)
         image_free(&img);
         lap(job, STAGE_ENCODE, &mark);
         if (rc == 0)
-            rc = fileio_write_atomic(out_dir, job->plan.out_name, encoded.data, encoded.len,
-                                     cfg->file_mode, job->err, sizeof job->err);
+            rc = fileio_write_atomic(paths->out_dir, job->plan.out_name, encoded.data,
+                                     encoded.len, cfg->file_mode, job->err, sizeof job->err);
         codec_buffer_free(&encoded);
         lap(job, STAGE_WRITE, &mark);
         if (rc != 0)
@@ -309,7 +228,6 @@ static void work_cb(uv_work_t *req)
     }
     if (job->status != JOB_FAILED && copy_labels(job) != 0)
         fail(job);
-    free(out_dir);
 }
 
 /* --- loop thread ------------------------------------------------------ */
@@ -353,8 +271,8 @@ static size_t jobs_per_input(const pipeline_config_t *cfg)
     return cfg->plan.copies + (cfg->include_originals && !cfg->out_is_in_dir ? 1 : 0);
 }
 
-/* Plans job number n: its plan, where it goes, and whether that name is
- * free. Returns 0, or -1 with the reason in job->err. */
+/* Plans job number n: its plan, its paths, and whether its name is free.
+ * Returns 0, or -1 with the reason in job->err. */
 static int plan_job(pipeline_t *pl, job_t *job, size_t n)
 {
     const pipeline_config_t *cfg = pl->cfg;
@@ -362,49 +280,25 @@ static int plan_job(pipeline_t *pl, job_t *job, size_t n)
     job->index = cfg->selected[n / per];
     job->original = originals && n % per == 0;
     const char *name = cfg->names[job->index];
-    int rc;
     if (job->original) {
         job->plan.mode = NOISE_NONE;
         job->plan.partner = -1;
         job->plan.format = -1;
         job->plan.out_name = strdup(path_basename(name));
-        rc = job->plan.out_name != NULL ? 0 : -1;
-    } else {
-        rc = plan_make(&cfg->plan, cfg->names, cfg->count, job->index,
-                       (unsigned)(n % per - originals), &job->plan);
+    } else if (plan_make(&cfg->plan, cfg->names, cfg->count, job->index,
+                         (unsigned)(n % per - originals), &job->plan) != 0) {
+        job->plan.out_name = NULL;
     }
-    errno = 0;
-    job->out_subdir = rc == 0 ? path_mirror_dir(name) : NULL;
-    if (job->out_subdir == NULL) {
-        snprintf(job->err, sizeof job->err, "%s", errno == EINVAL
-                 ? "path has a '..' component, which would lead out of the output "
-                   "folder; not processed" : "out of memory");
-        return -1;
-    }
-    job->out_path = path_join3(cfg->out_dir, job->out_subdir, job->plan.out_name);
-    char *key = path_join(job->out_subdir, job->plan.out_name);
-    size_t first = 0;
-    int added = key != NULL && job->out_path != NULL
-                    ? nameset_add(&pl->outputs, key, job->index, &first) : -1;
-    free(key);
-    if (added < 0) {
+    if (job->plan.out_name == NULL) {
         snprintf(job->err, sizeof job->err, "out of memory");
         return -1;
     }
-    if (added == 0 && first >= cfg->count) {
-        /* Writing beside the inputs: this output's name is an input's. */
-        snprintf(job->err, sizeof job->err, "output name %s is an input file; not overwritten",
-                 job->plan.out_name);
+    const char *partner = job->plan.partner >= 0 ? cfg->names[job->plan.partner] : NULL;
+    if (output_paths_make(&job->paths, cfg->in_dir, cfg->out_dir, name, job->plan.out_name,
+                          partner, job->err, sizeof job->err) != 0)
         return -1;
-    }
-    if (added == 0) {
-        /* Two inputs, one output name (a.gif and a.png both give a_ps.png
-         * under ps): the first in input order keeps it. */
-        snprintf(job->err, sizeof job->err, "output name %s is already taken by %s; not written",
-                 job->plan.out_name, cfg->names[first]);
-        return -1;
-    }
-    return 0;
+    return output_names_claim(&pl->names, job->paths.subdir, job->plan.out_name, job->index,
+                              job->err, sizeof job->err);
 }
 
 /* Plans the next job into a free slot and queues it. Planning happens here,
@@ -450,10 +344,9 @@ static const char *status_name(job_status_t s)
 static void emit(pipeline_t *pl, job_t *job)
 {
     const pipeline_config_t *cfg = pl->cfg;
-    char *in_path = input_path(cfg, job->index);
-    const char *shown_in = in_path != NULL ? in_path : cfg->names[job->index];
-    const char *shown_out = job->out_path != NULL ? job->out_path : job->plan.out_name;
-    pipeline_stats_t *st = &pl->stats;
+    const char *shown_in = job->paths.in_path != NULL ? job->paths.in_path : cfg->names[job->index];
+    const char *shown_out = job->paths.out_path != NULL ? job->paths.out_path : job->plan.out_name;
+    run_stats_t *st = &pl->stats;
     if (job->status == JOB_CANCELLED) {
         st->cancelled++;
         goto done;  /* no line: nothing was written, by request */
@@ -474,7 +367,7 @@ static void emit(pipeline_t *pl, job_t *job)
         if (job->label < 0) {
             st->labels_missing++;
             if (cfg->verbose)
-                report_file_warning(shown_in, "no label in %s", cfg->labels_dir);
+                report_file_warning(shown_in, "no label in %s", cfg->labels.dir);
         }
     }
     uint64_t total_ns = 0;
@@ -488,7 +381,7 @@ static void emit(pipeline_t *pl, job_t *job)
         int pic = job->plan.partner >= 0;
         manifest_record_t r = {
             .input = shown_in,
-            .output = job->out_path != NULL ? job->out_path : "",
+            .output = job->paths.out_path != NULL ? job->paths.out_path : "",
             .mode = job->original ? "original" : noise_mode_name(job->plan.mode),
             .has_strength = !job->original && job->plan.mode != NOISE_NONE,
             .strength = job->plan.strength,
@@ -507,9 +400,7 @@ static void emit(pipeline_t *pl, job_t *job)
         }
     }
 done:
-    free(in_path);
-    free(job->out_subdir);
-    free(job->out_path);
+    output_paths_free(&job->paths);
     plan_free(&job->plan);
 }
 
@@ -548,38 +439,28 @@ static void after_work_cb(uv_work_t *req, int status)
     pump(pl);
 }
 
-int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
+int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
 {
     pipeline_t pl;
     memset(&pl, 0, sizeof pl);
     pl.cfg = cfg;
+    pl.stats = *stats;
     pl.total_jobs = cfg->selected_count * jobs_per_input(cfg);
     /* Writing beside the inputs: every input's name is taken from the
-     * start (owners count..2·count-1 mark inputs), so no output replaces one. */
-    if (cfg->out_is_in_dir)
-        for (size_t i = 0; i < cfg->count; i++) {
-            /* Keyed as outputs are: "./a.jpg" and "a.jpg" are one file. */
-            size_t first;
-            char *sub = path_mirror_dir(cfg->names[i]);
-            const char *base = path_basename(cfg->names[i]);
-            char *key = sub == NULL ? NULL : path_join(sub, base);
-            int rc = key != NULL ? nameset_add(&pl.outputs, key, cfg->count + i, &first) : -1;
-            free(sub);
-            free(key);
-            if (rc < 0 && !(sub == NULL && errno == EINVAL)) {
-                nameset_free(&pl.outputs);
-                return -1;
-            }
-        }
+     * start, so that no output replaces one. */
+    if (output_names_init(&pl.names, cfg->names, cfg->count, cfg->out_is_in_dir) != 0)
+        return -1;
     /* Two jobs per thread: one running, one queued behind it, so a thread
      * never idles while the loop thread emits. */
-    if (ring_init(&pl.ring, 2 * (size_t)cfg->jobs) != 0)
+    if (ring_init(&pl.ring, 2 * (size_t)cfg->jobs) != 0) {
+        output_names_free(&pl.names);
         return -1;
+    }
     pl.jobs = calloc(pl.ring.capacity, sizeof *pl.jobs);
     if (pl.jobs == NULL || uv_loop_init(&pl.loop) != 0) {
         free(pl.jobs);
         ring_free(&pl.ring);
-        nameset_free(&pl.outputs);
+        output_names_free(&pl.names);
         return -1;
     }
     /* Signal watchers do not keep the loop alive (uv_unref): the run ends
@@ -601,7 +482,7 @@ int pipeline_run(const pipeline_config_t *cfg, pipeline_stats_t *stats)
     uv_run(&pl.loop, UV_RUN_DEFAULT);  /* runs the close callbacks */
     uv_loop_close(&pl.loop);
     report_progress_done();
-    nameset_free(&pl.outputs);
+    output_names_free(&pl.names);
     free(pl.jobs);
     ring_free(&pl.ring);
     *stats = pl.stats;

@@ -146,25 +146,28 @@ void report_unread(const char *format, char *const *names, size_t count)
     fputc('\n', stderr);
 }
 
-void report_stats(const char *const *names, const double *seconds, int count)
+void report_stage_times(const run_stats_t *s)
 {
+    static const char *const names[STAGE_COUNT] = {
+        "read", "decode", "partner", "noise", "encode", "write",
+    };
     fflush(stdout);
     clear_progress();
     fputs("noiseaug: stats (thread-seconds summed over jobs):", stderr);
-    for (int i = 0; i < count; i++)
-        fprintf(stderr, "%s %s %.3f", i ? "," : "", names[i], seconds[i]);
+    for (int i = 0; i < STAGE_COUNT; i++)
+        fprintf(stderr, "%s %s %.3f", i ? "," : "", names[i], s->stage_seconds[i]);
     fputc('\n', stderr);
 }
 
-void report_summary(const report_summary_t *s)
+void report_summary(const run_stats_t *s)
 {
     if (display.quiet)
         return;
     double rate = s->seconds > 0.0 ? (double)s->written / s->seconds : 0.0;
     fflush(stdout);
     clear_progress();
-    fprintf(stderr, "noiseaug: %zu written, %zu failed, %zu skipped", s->written, s->failed,
-            s->skipped);
+    fprintf(stderr, "noiseaug: %zu written, %zu failed, %zu skipped", s->written,
+            s->failed + s->rejected, s->skipped);
     if (s->existing)
         fprintf(stderr, ", %zu already there", s->existing);
     if (s->planned)

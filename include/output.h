@@ -1,0 +1,79 @@
+/* output: everything on the writing side that is not the image itself.
+ * Where each output goes (its paths, computed once per job), which names
+ * are free (two outputs never share one, and in place no output takes an
+ * input's), copies of originals, and label files. */
+#ifndef NOISEAUG_OUTPUT_H
+#define NOISEAUG_OUTPUT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "nameset.h"
+
+/* One output's paths. */
+typedef struct {
+    char *in_path;       /* the input, as opened and as shown */
+    char *partner_path;  /* the partner image of a pic mode, or NULL */
+    char *subdir;        /* the input's directory mirrored under OUT_DIR, or "" */
+    char *out_dir;       /* OUT_DIR/subdir, made before writing */
+    char *out_path;      /* OUT_DIR/subdir/out_name, written and shown */
+} output_paths_t;
+
+/* Fills p for input `name` written as `out_name` (partner: the partner's
+ * input name, or NULL); in_dir is NULL when names are paths as listed.
+ * Returns 0, or -1 with the reason in err: a ".." that would lead out of
+ * OUT_DIR, or memory. */
+int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir,
+                      const char *name, const char *out_name, const char *partner,
+                      char *err, size_t errlen);
+
+/* Frees the paths and leaves them empty. */
+void output_paths_free(output_paths_t *p);
+
+/* The output names taken so far, each with its first owner. Owners below
+ * input_count are inputs that write; owners from input_count on mark the
+ * inputs' own names, reserved when writing beside them. */
+typedef struct {
+    nameset_t set;
+    char *const *inputs;
+    size_t input_count;
+} output_names_t;
+
+/* Starts the set; with in_place, every input's own name is taken from the
+ * start, so that no output replaces an input. Returns 0, or -1 on OOM. */
+int output_names_init(output_names_t *names, char *const *inputs, size_t count,
+                      int in_place);
+
+/* Takes subdir/out_name for input `index`. Returns 0, or -1 with the
+ * reason in err: the name is an input's, another input's output, or
+ * memory is short. */
+int output_names_claim(output_names_t *names, const char *subdir, const char *out_name,
+                       size_t index, char *err, size_t errlen);
+
+void output_names_free(output_names_t *names);
+
+/* Copies a file byte for byte, atomically (a copied original). */
+int output_copy_file(const char *from, const char *to_dir, const char *to_name,
+                     mode_t mode, char *err, size_t errlen);
+
+/* True when path exists (--skip-existing). */
+int output_exists(const char *path);
+
+/* Where labels come from and go. */
+typedef struct {
+    const char *dir;           /* --labels, or NULL: no labels */
+    const char *out;           /* --labels-out */
+    char *const *exts;         /* ".txt", ... */
+    size_t ext_count;
+    int skip_existing;
+    mode_t file_mode;
+} output_labels_t;
+
+/* Copies the labels of input `name`, found in labels->dir/subdir as
+ * <stem><ext>, to labels->out/subdir/<output stem><ext>. A label is never
+ * copied onto itself. Returns 1 when one was copied (or already there),
+ * 0 when there is none, -1 with the reason in err when a copy failed. */
+int output_copy_labels(const output_labels_t *labels, const char *subdir, const char *name,
+                       const char *out_name, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,183 @@
+/* output: paths, free names, copied originals and labels. */
+#include "output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fileio.h"
+#include "path.h"
+
+int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir,
+                      const char *name, const char *out_name, const char *partner,
+                      char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    /* The input's path first: a refused input is still shown by it. */
+    p->in_path = in_dir != NULL ? path_join(in_dir, name) : strdup(name);
+    errno = 0;
+    p->subdir = path_mirror_dir(name);
+    if (p->subdir == NULL) {
+        snprintf(err, errlen, "%s", errno == EINVAL
+                 ? "path has a '..' component, which would lead out of the output "
+                   "folder; not processed" : "out of memory");
+        return -1;
+    }
+    if (partner != NULL)
+        p->partner_path = in_dir != NULL ? path_join(in_dir, partner) : strdup(partner);
+    p->out_dir = path_join(out_dir, p->subdir);
+    p->out_path = p->out_dir != NULL ? path_join(p->out_dir, out_name) : NULL;
+    if (p->in_path == NULL || p->out_path == NULL || (partner != NULL && p->partner_path == NULL)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+void output_paths_free(output_paths_t *p)
+{
+    free(p->in_path);
+    free(p->partner_path);
+    free(p->subdir);
+    free(p->out_dir);
+    free(p->out_path);
+    memset(p, 0, sizeof *p);
+}
+
+int output_names_init(output_names_t *names, char *const *inputs, size_t count,
+                      int in_place)
+{
+    memset(names, 0, sizeof *names);
+    names->inputs = inputs;
+    names->input_count = count;
+    if (!in_place)
+        return 0;
+    for (size_t i = 0; i < count; i++) {
+        /* Keyed as outputs are: "./a.jpg" and "a.jpg" are one file. An
+         * input with a ".." is never processed, so it needs no key. */
+        errno = 0;
+        char *sub = path_mirror_dir(inputs[i]);
+        if (sub == NULL && errno == EINVAL)
+            continue;
+        char *key = sub != NULL ? path_join(sub, path_basename(inputs[i])) : NULL;
+        size_t first;
+        int rc = key != NULL ? nameset_add(&names->set, key, count + i, &first) : -1;
+        free(sub);
+        free(key);
+        if (rc < 0) {
+            output_names_free(names);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int output_names_claim(output_names_t *names, const char *subdir, const char *out_name,
+                       size_t index, char *err, size_t errlen)
+{
+    char *key = path_join(subdir, out_name);
+    size_t first = 0;
+    int added = key != NULL ? nameset_add(&names->set, key, index, &first) : -1;
+    free(key);
+    if (added < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (added == 0 && first >= names->input_count) {
+        /* Writing beside the inputs: this output's name is an input's. */
+        snprintf(err, errlen, "output name %s is an input file; not overwritten", out_name);
+        return -1;
+    }
+    if (added == 0) {
+        /* Two inputs, one output name (a.gif and a.png both give a_ps.png
+         * under ps): the first in input order keeps it. */
+        snprintf(err, errlen, "output name %s is already taken by %s; not written",
+                 out_name, names->inputs[first]);
+        return -1;
+    }
+    return 0;
+}
+
+void output_names_free(output_names_t *names)
+{
+    nameset_free(&names->set);
+}
+
+int output_copy_file(const char *from, const char *to_dir, const char *to_name,
+                     mode_t mode, char *err, size_t errlen)
+{
+    unsigned char *data;
+    size_t len;
+    if (fileio_read_all(from, &data, &len, err, errlen) != 0)
+        return -1;
+    int rc = fileio_write_atomic(to_dir, to_name, data, len, mode, err, errlen);
+    free(data);
+    return rc;
+}
+
+int output_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Copies one label, src to dir/name, unless it is already there. Returns
+ * 0, or -1 with err. */
+static int copy_label(const output_labels_t *labels, const char *src, const char *dir,
+                      const char *name, char *err, size_t errlen)
+{
+    char *dst = path_join(dir, name);
+    int rc = 0;
+    if (dst == NULL) {
+        snprintf(err, errlen, "out of memory copying the label");
+        rc = -1;
+    } else if (fileio_same_file(src, dst) || (labels->skip_existing && output_exists(dst))) {
+        /* already there: a label is never copied onto itself */
+    } else if (fileio_mkdir_p(dir) != 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        rc = -1;
+    } else {
+        char why[256];
+        rc = output_copy_file(src, dir, name, labels->file_mode, why, sizeof why);
+        if (rc != 0)
+            snprintf(err, errlen, "label %s: %s", src, why);
+    }
+    free(dst);
+    return rc;
+}
+
+int output_copy_labels(const output_labels_t *labels, const char *subdir, const char *name,
+                       const char *out_name, char *err, size_t errlen)
+{
+    /* Labels mirror the images: the input's subdirectory under --labels,
+     * the same one under LABELS_OUT. */
+    char *in_stem = path_stem(name), *out_stem = path_stem(out_name);
+    char *in_dir = path_join(labels->dir, subdir), *out_dir = path_join(labels->out, subdir);
+    int found = 0, rc = 0;
+    if (in_stem == NULL || out_stem == NULL || in_dir == NULL || out_dir == NULL) {
+        snprintf(err, errlen, "out of memory copying the label");
+        rc = -1;
+    }
+    for (size_t e = 0; rc == 0 && e < labels->ext_count; e++) {
+        const char *ext = labels->exts[e];
+        char src_name[4096], dst_name[4096];
+        snprintf(src_name, sizeof src_name, "%s%s", in_stem, ext);
+        snprintf(dst_name, sizeof dst_name, "%s%s", out_stem, ext);
+        char *src = path_join(in_dir, src_name);
+        if (src == NULL) {
+            snprintf(err, errlen, "out of memory copying the label");
+            rc = -1;
+        } else if (output_exists(src)) {
+            rc = copy_label(labels, src, out_dir, dst_name, err, errlen);
+            found = rc == 0;
+        }
+        free(src);
+    }
+    free(in_stem);
+    free(out_stem);
+    free(in_dir);
+    free(out_dir);
+    return rc != 0 ? -1 : found;
+}

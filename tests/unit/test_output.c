@@ -1,0 +1,156 @@
+/* Unit tests for output: paths, free names, labels. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "output.h"
+#include "path.h"
+
+static void paths_are_made_once_with_mirrored_folders(void **state)
+{
+    (void)state;
+    output_paths_t p;
+    char err[256];
+    assert_int_equal(output_paths_make(&p, "in", "out/", "x/y/a.jpg", "a_add_b.jpg",
+                                       "z/b.png", err, sizeof err), 0);
+    assert_string_equal(p.in_path, "in/x/y/a.jpg");
+    assert_string_equal(p.partner_path, "in/z/b.png");
+    assert_string_equal(p.subdir, "x/y");
+    assert_string_equal(p.out_dir, "out/x/y");
+    assert_string_equal(p.out_path, "out/x/y/a_add_b.jpg");
+    output_paths_free(&p);
+    /* Listed inputs (no IN_DIR) are opened as listed, mirrored inside. */
+    assert_int_equal(output_paths_make(&p, NULL, "out", "/data/a.jpg", "a_ps.jpg", NULL,
+                                       err, sizeof err), 0);
+    assert_string_equal(p.in_path, "/data/a.jpg");
+    assert_null(p.partner_path);
+    assert_string_equal(p.out_path, "out/data/a_ps.jpg");
+    output_paths_free(&p);
+}
+
+static void dotdot_is_refused_but_the_input_is_still_named(void **state)
+{
+    (void)state;
+    output_paths_t p;
+    char err[256];
+    assert_int_equal(output_paths_make(&p, NULL, "out", "../a.jpg", "a_ps.jpg", NULL,
+                                       err, sizeof err), -1);
+    assert_string_equal(err, "path has a '..' component, which would lead out of the output "
+                             "folder; not processed");
+    assert_string_equal(p.in_path, "../a.jpg");
+    assert_null(p.out_path);
+    output_paths_free(&p);
+}
+
+static void two_inputs_never_share_an_output_name(void **state)
+{
+    (void)state;
+    char *inputs[] = { "a.gif", "a.png" };
+    output_names_t names;
+    char err[256];
+    assert_int_equal(output_names_init(&names, inputs, 2, 0), 0);
+    assert_int_equal(output_names_claim(&names, "", "a_ps.png", 0, err, sizeof err), 0);
+    assert_int_equal(output_names_claim(&names, "", "a_ps.png", 1, err, sizeof err), -1);
+    assert_string_equal(err, "output name a_ps.png is already taken by a.gif; not written");
+    /* The same name in another folder is another file. */
+    assert_int_equal(output_names_claim(&names, "sub", "a_ps.png", 1, err, sizeof err), 0);
+    output_names_free(&names);
+}
+
+static void in_place_no_output_takes_an_inputs_name(void **state)
+{
+    (void)state;
+    /* "./b_ps.png" names the file that the output b_ps.png would replace. */
+    char *inputs[] = { "b.png", "./b_ps.png", "../up.png" };
+    output_names_t names;
+    char err[256];
+    assert_int_equal(output_names_init(&names, inputs, 3, 1), 0);
+    assert_int_equal(output_names_claim(&names, "", "b_ps.png", 0, err, sizeof err), -1);
+    assert_string_equal(err, "output name b_ps.png is an input file; not overwritten");
+    assert_int_equal(output_names_claim(&names, "", "b_mixGauss.png", 0, err, sizeof err), 0);
+    output_names_free(&names);
+    /* Not in place, the same name is free. */
+    assert_int_equal(output_names_init(&names, inputs, 3, 0), 0);
+    assert_int_equal(output_names_claim(&names, "", "b_ps.png", 0, err, sizeof err), 0);
+    output_names_free(&names);
+}
+
+static int make_scratch(void **state)
+{
+    char *dir = strdup("/tmp/noiseaug-output-XXXXXX");
+    if (dir == NULL || mkdtemp(dir) == NULL)
+        return -1;
+    *state = dir;
+    return 0;
+}
+
+static int remove_scratch(void **state)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", (char *)*state);
+    int rc = system(cmd);
+    free(*state);
+    return rc == 0 ? 0 : -1;
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+    char err[256];
+    assert_int_equal(fileio_mkdir_p(dir), 0);
+    assert_int_equal(fileio_write_atomic(dir, name, (const unsigned char *)text, strlen(text),
+                                         0644, err, sizeof err), 0);
+}
+
+static void labels_follow_the_output_name_and_folder(void **state)
+{
+    char *labels_dir = path_join(*state, "labels"), *sub = path_join(labels_dir, "x");
+    char *out = path_join(*state, "out");
+    put(sub, "a.txt", "0 0.5 0.5 0.1 0.1\n");
+    put(sub, "a.xml", "<annotation/>");
+    char *const exts[] = { ".txt", ".json", ".xml" };
+    output_labels_t labels = { labels_dir, out, exts, 3, 0, 0644 };
+    char err[256];
+    assert_int_equal(output_copy_labels(&labels, "x", "x/a.jpg", "a_ps.jpg", err, sizeof err), 1);
+    char *copied = path_join(out, "x/a_ps.txt");
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(fileio_read_all(copied, &data, &len, err, sizeof err), 0);
+    assert_memory_equal(data, "0 0.5 0.5 0.1 0.1\n", len);
+    free(data);
+    free(copied);
+    copied = path_join(out, "x/a_ps.xml");
+    assert_true(output_exists(copied));
+    free(copied);
+    /* No label: 0, and nothing is written. */
+    assert_int_equal(output_copy_labels(&labels, "x", "x/b.jpg", "b_ps.jpg", err, sizeof err), 0);
+    copied = path_join(out, "x/b_ps.txt");
+    assert_false(output_exists(copied));
+    free(copied);
+    /* Labels written beside themselves (an original in place) are left. */
+    output_labels_t in_place = { labels_dir, labels_dir, exts, 1, 0, 0644 };
+    assert_int_equal(output_copy_labels(&in_place, "x", "x/a.jpg", "a.jpg", err, sizeof err), 1);
+    free(labels_dir);
+    free(sub);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(paths_are_made_once_with_mirrored_folders),
+        cmocka_unit_test(dotdot_is_refused_but_the_input_is_still_named),
+        cmocka_unit_test(two_inputs_never_share_an_output_name),
+        cmocka_unit_test(in_place_no_output_takes_an_inputs_name),
+        cmocka_unit_test_setup_teardown(labels_follow_the_output_name_and_folder, make_scratch,
+                                        remove_scratch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
