@@ -26,6 +26,7 @@
 #include "image.h"
 #include "pngwrite.h"
 #include "rng.h"
+#include "path.h"
 
 typedef struct {
     const char *name;    /* file name under images/ */
@@ -207,7 +208,7 @@ static int f_image(image_t *img, int w, int h, int channels, int bits)
 /* Writes dir/name. */
 static int write_named(const char *dir, const char *name, const void *data, size_t len)
 {
-    char *path = fileio_join(dir, name);
+    char *path = path_join(dir, name);
     int rc = path != NULL ? write_file(path, data, len) : -1;
     free(path);
     return rc;

@@ -20,7 +20,7 @@ SCRIPT
 
 # Runs the runner with no bats files, no golden and no replay.
 run_runner() {
-    run_binary env -u NOISEAUG -u CODEC -u REPLAY BATS_FILES= \
+    run_binary env -u NOISEAUG -u CODEC -u REPLAY TEST_TIME_SCALE=1 BATS_FILES= \
         SANITIZER_LOG_DIR="$BATS_TEST_TMPDIR/san" "$ROOT/tests/run-all" "$@"
 }
 
@@ -38,7 +38,7 @@ run_runner() {
 }
 
 @test "harness: a crash and a hang are failures named after the binary" {
-    run_binary env -u NOISEAUG -u CODEC -u REPLAY UNIT_TIME_LIMIT=1 BATS_FILES= \
+    run_binary env -u NOISEAUG -u CODEC -u REPLAY TEST_TIME_SCALE=1 UNIT_TIME_LIMIT=1 BATS_FILES= \
         SANITIZER_LOG_DIR="$BATS_TEST_TMPDIR/san" "$ROOT/tests/run-all" \
         "$(fake_unit 1 'kill -SEGV $$' crashes)" "$(fake_unit 1 'sleep 30' hangs)"
     [ "$status" -eq 1 ]
