@@ -1,6 +1,13 @@
-/* noise: the five pixel functions. Pure: no I/O, no global state.
+/* noise: the noise modes and their pixel functions. Pure: no I/O, no
+ * global state.
  *
- * Every function touches colour samples only; alpha stays byte-identical.
+ * Each mode is one entry of the mode table in noise.c: its name, whether it
+ * needs a partner, its strength parameter and its kernel. Other modules ask
+ * the table (noise_mode_info and the lookups below) and apply a mode only
+ * through noise_apply, so adding a mode means one table entry and one
+ * kernel.
+ *
+ * Every kernel touches colour samples only; alpha stays byte-identical.
  * Results are rounded to nearest and clipped to [0, max]. */
 #ifndef NOISEAUG_NOISE_H
 #define NOISEAUG_NOISE_H
@@ -9,20 +16,59 @@
 #include "rng.h"
 
 typedef enum {
-    NOISE_PS,         /* salt and pepper */
-    NOISE_ADD_GAUSS,  /* blend with Gaussian noise */
-    NOISE_MIX_GAUSS,  /* replace a fraction of samples by Gaussian draws */
-    NOISE_ADD_PIC,    /* blend with a partner image */
-    NOISE_MIX_PIC,    /* replace a fraction of samples by partner samples */
+    /* Salt and pepper: each colour sample becomes 0 with probability
+     * amount/2, max with probability amount/2, and otherwise stays. */
+    NOISE_PS,
+    /* out = (1-w)·x + w·g with g ~ N(mean, std) of the image, drawn per
+     * sample. */
+    NOISE_ADD_GAUSS,
+    /* Each colour sample is, with probability rate, replaced by
+     * g ~ N(mean, std). */
+    NOISE_MIX_GAUSS,
+    /* out = (1-w)·x + w·p, p the co-located sample of the fitted partner. */
+    NOISE_ADD_PIC,
+    /* Each colour sample is, with probability rate, replaced by the
+     * co-located sample of the fitted partner. */
+    NOISE_MIX_PIC,
     NOISE_MODE_COUNT,
     /* Diagnostic: decode and re-encode without noise (the codec floor). */
     NOISE_NONE = NOISE_MODE_COUNT
 } noise_mode_t;
 
-/* The default strength of each mode, those of the competition script this
- * tool replaces: ps amount 0.05 (total probability a sample becomes 0 or
- * max), addGauss weight 0.1, mix rate 0.05 (probability a sample is
- * replaced, mixGauss and mixPic), addPic blend 0.1. */
+/* A mode's kernel: changes img in place with the given strength, drawing
+ * from rng and reading partner only when the mode needs them. Returns 0, or
+ * -1 when memory is short (img is then unchanged). */
+typedef int (*noise_kernel_t)(image_t *img, const image_t *partner, rng_t *rng,
+                              double strength);
+
+/* A mode's strength parameter. */
+typedef struct {
+    const char *name;    /* "amount", "weight", "rate", "blend" */
+    const char *option;  /* long option that sets it, without "--"; NULL for none */
+    double def;          /* default */
+    double lo, hi;       /* valid range */
+} noise_param_t;
+
+/* One entry of the mode table. */
+typedef struct {
+    const char *name;       /* as on the command line: "ps", "addGauss", ... */
+    int needs_partner;      /* addPic and mixPic read a second image */
+    noise_param_t strength;
+    noise_kernel_t apply;   /* called through noise_apply only */
+} noise_mode_info_t;
+
+/* The table entry of a mode (NOISE_NONE included); NULL for any other
+ * value. */
+const noise_mode_info_t *noise_mode_info(noise_mode_t mode);
+
+/* Applies a mode's kernel to img; partner must be an image for the modes
+ * that need one and may be NULL otherwise. NOISE_NONE changes nothing.
+ * Returns 0, or -1 when memory is short or the mode is not in the table
+ * (img is then unchanged). */
+int noise_apply(noise_mode_t mode, image_t *img, const image_t *partner, rng_t *rng,
+                double strength);
+
+/* The mode's default strength; 0 for NOISE_NONE. */
 double noise_default_strength(noise_mode_t mode);
 
 /* The mode's name as used on the command line ("ps", "addGauss", ...,

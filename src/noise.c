@@ -19,6 +19,7 @@
 #include "normal.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,38 +35,6 @@
 #else
 #define SIMD_CLONES
 #endif
-
-/* --- mode names ------------------------------------------------------- */
-
-static const char *const mode_names[NOISE_MODE_COUNT] = {
-    "ps", "addGauss", "mixGauss", "addPic", "mixPic",
-};
-
-const char *noise_mode_name(noise_mode_t mode)
-{
-    if (mode == NOISE_NONE)
-        return "none";
-    return (unsigned)mode < NOISE_MODE_COUNT ? mode_names[mode] : "?";
-}
-
-int noise_mode_parse(const char *name, size_t len)
-{
-    for (int m = 0; m < NOISE_MODE_COUNT; m++)
-        if (strlen(mode_names[m]) == len && memcmp(mode_names[m], name, len) == 0)
-            return m;
-    return -1;
-}
-
-double noise_default_strength(noise_mode_t mode)
-{
-    static const double strength[NOISE_MODE_COUNT] = { 0.05, 0.1, 0.05, 0.1, 0.05 };
-    return (unsigned)mode < NOISE_MODE_COUNT ? strength[mode] : 0.0;
-}
-
-int noise_mode_needs_partner(noise_mode_t mode)
-{
-    return mode == NOISE_ADD_PIC || mode == NOISE_MIX_PIC;
-}
 
 /* --- sample access ---------------------------------------------------- */
 
@@ -633,4 +602,103 @@ void noise_mix_pic(image_t *img, const image_t *partner, rng_t *rng, double rate
         mix_pic_impl(img, partner, rng, rate, 16);
     else
         mix_pic_impl(img, partner, rng, rate, 8);
+}
+
+/* --- the mode table --------------------------------------------------- */
+
+/* Kernels in the one signature of the table; each ignores what its mode
+ * does not use. */
+
+static int salt_pepper(image_t *img, const image_t *partner, rng_t *rng, double amount)
+{
+    (void)partner;
+    noise_salt_pepper(img, rng, amount);
+    return 0;
+}
+
+static int add_gauss(image_t *img, const image_t *partner, rng_t *rng, double weight)
+{
+    (void)partner;
+    return noise_add_gauss(img, rng, weight);
+}
+
+static int mix_gauss(image_t *img, const image_t *partner, rng_t *rng, double rate)
+{
+    (void)partner;
+    noise_mix_gauss(img, rng, rate);
+    return 0;
+}
+
+/* addPic draws nothing: rng stays untouched, as the golden outputs need. */
+static int add_pic(image_t *img, const image_t *partner, rng_t *rng, double blend_weight)
+{
+    (void)rng;
+    return noise_add_pic(img, partner, blend_weight);
+}
+
+static int mix_pic(image_t *img, const image_t *partner, rng_t *rng, double rate)
+{
+    noise_mix_pic(img, partner, rng, rate);
+    return 0;
+}
+
+static int no_noise(image_t *img, const image_t *partner, rng_t *rng, double strength)
+{
+    (void)img;
+    (void)partner;
+    (void)rng;
+    (void)strength;
+    return 0;
+}
+
+/* Every strength is a share of samples or a blend weight, so [0, 1]. The
+ * defaults are those of the competition script this tool replaces. mixGauss
+ * and mixPic share --mix-rate. */
+static const noise_mode_info_t modes[NOISE_MODE_COUNT + 1] = {
+    /* name, needs partner, { parameter, option, default, lo, hi }, kernel */
+    [NOISE_PS] = { "ps", 0, { "amount", "ps-amount", 0.05, 0, 1 }, salt_pepper },
+    [NOISE_ADD_GAUSS] = { "addGauss", 0, { "weight", "gauss-weight", 0.1, 0, 1 }, add_gauss },
+    [NOISE_MIX_GAUSS] = { "mixGauss", 0, { "rate", "mix-rate", 0.05, 0, 1 }, mix_gauss },
+    [NOISE_ADD_PIC] = { "addPic", 1, { "blend", "blend", 0.1, 0, 1 }, add_pic },
+    [NOISE_MIX_PIC] = { "mixPic", 1, { "rate", "mix-rate", 0.05, 0, 1 }, mix_pic },
+    [NOISE_NONE] = { "none", 0, { NULL, NULL, 0, 0, 0 }, no_noise },
+};
+
+const noise_mode_info_t *noise_mode_info(noise_mode_t mode)
+{
+    return (unsigned)mode <= NOISE_NONE ? &modes[mode] : NULL;
+}
+
+int noise_apply(noise_mode_t mode, image_t *img, const image_t *partner, rng_t *rng,
+                double strength)
+{
+    const noise_mode_info_t *info = noise_mode_info(mode);
+    return info != NULL ? info->apply(img, partner, rng, strength) : -1;
+}
+
+const char *noise_mode_name(noise_mode_t mode)
+{
+    const noise_mode_info_t *info = noise_mode_info(mode);
+    return info != NULL ? info->name : "?";
+}
+
+int noise_mode_parse(const char *name, size_t len)
+{
+    /* The five only: 'none' is not a mode one can mix with others. */
+    for (int m = 0; m < NOISE_MODE_COUNT; m++)
+        if (strlen(modes[m].name) == len && memcmp(modes[m].name, name, len) == 0)
+            return m;
+    return -1;
+}
+
+double noise_default_strength(noise_mode_t mode)
+{
+    const noise_mode_info_t *info = noise_mode_info(mode);
+    return info != NULL ? info->strength.def : 0.0;
+}
+
+int noise_mode_needs_partner(noise_mode_t mode)
+{
+    const noise_mode_info_t *info = noise_mode_info(mode);
+    return info != NULL && info->needs_partner;
 }

@@ -1,4 +1,4 @@
-/* Unit tests for the noise functions.
+/* Unit tests for the noise functions and the mode table.
  *
  * Statistical checks use a 256x256 image, so n = 196608 colour samples for
  * RGB, and bounds of 4 standard deviations derived from the binomial or
@@ -389,10 +389,91 @@ static void mode_names_round_trip(void **state)
     (void)state;
     for (int m = 0; m < NOISE_MODE_COUNT; m++) {
         const char *name = noise_mode_name((noise_mode_t)m);
+        assert_string_equal(name, noise_mode_info((noise_mode_t)m)->name);
         assert_int_equal(noise_mode_parse(name, strlen(name)), m);
     }
+    assert_string_equal(noise_mode_name(NOISE_PS), "ps");
+    assert_string_equal(noise_mode_name(NOISE_ADD_GAUSS), "addGauss");
+    assert_string_equal(noise_mode_name(NOISE_MIX_GAUSS), "mixGauss");
+    assert_string_equal(noise_mode_name(NOISE_ADD_PIC), "addPic");
+    assert_string_equal(noise_mode_name(NOISE_MIX_PIC), "mixPic");
+    assert_string_equal(noise_mode_name(NOISE_NONE), "none");
     assert_int_equal(noise_mode_parse("addgauss", 8), -1);
     assert_int_equal(noise_mode_parse("ps", 1), -1);
+    assert_int_equal(noise_mode_parse("none", 4), -1);  /* not one of the five */
+}
+
+/* Every entry is complete, and each strength has its default inside its
+ * range, which lies in the [0, 1] that cli's range parser allows. */
+static void mode_table_is_complete(void **state)
+{
+    (void)state;
+    for (int m = 0; m < NOISE_MODE_COUNT; m++) {
+        const noise_mode_info_t *info = noise_mode_info((noise_mode_t)m);
+        assert_non_null(info);
+        assert_non_null(info->name);
+        assert_non_null(info->apply);
+        assert_non_null(info->strength.name);
+        assert_non_null(info->strength.option);
+        assert_true(0.0 <= info->strength.lo && info->strength.lo <= info->strength.def);
+        assert_true(info->strength.def <= info->strength.hi && info->strength.hi <= 1.0);
+        assert_true(noise_default_strength((noise_mode_t)m) == info->strength.def);
+    }
+    const noise_mode_info_t *none = noise_mode_info(NOISE_NONE);
+    assert_non_null(none);
+    assert_non_null(none->apply);
+    assert_null(none->strength.option);
+    assert_true(noise_default_strength(NOISE_NONE) == 0.0);
+    assert_null(noise_mode_info((noise_mode_t)(NOISE_NONE + 1)));
+    assert_string_equal(noise_mode_name((noise_mode_t)(NOISE_NONE + 1)), "?");
+}
+
+/* The defaults and options of the competition script, as --help says. */
+static void mode_defaults_and_options(void **state)
+{
+    (void)state;
+    static const struct {
+        noise_mode_t mode;
+        double def;
+        const char *option;
+    } want[] = {
+        { NOISE_PS, 0.05, "ps-amount" },    { NOISE_ADD_GAUSS, 0.1, "gauss-weight" },
+        { NOISE_MIX_GAUSS, 0.05, "mix-rate" }, { NOISE_ADD_PIC, 0.1, "blend" },
+        { NOISE_MIX_PIC, 0.05, "mix-rate" },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_true(noise_default_strength(want[i].mode) == want[i].def);
+        assert_string_equal(noise_mode_info(want[i].mode)->strength.option, want[i].option);
+    }
+}
+
+static void partner_only_for_pic_modes(void **state)
+{
+    (void)state;
+    for (int m = 0; m <= NOISE_NONE; m++) {
+        int pic = m == NOISE_ADD_PIC || m == NOISE_MIX_PIC;
+        assert_int_equal(noise_mode_needs_partner((noise_mode_t)m), pic);
+        assert_int_equal(noise_mode_info((noise_mode_t)m)->needs_partner, pic);
+    }
+}
+
+/* NOISE_NONE goes through the same dispatch as the others and changes
+ * neither the pixels nor the random stream. */
+static void apply_none_changes_nothing(void **state)
+{
+    (void)state;
+    FOR_EACH_SHAPE(channels, bits, S) {
+        image_t img = checkerboard(channels, 100 * S, 160 * S, bits), before = copy_of(&img);
+        rng_t r, r0;
+        rng_seed(&r, 400);
+        r0 = r;
+        assert_int_equal(noise_apply(NOISE_NONE, &img, NULL, &r, 0.5), 0);
+        assert_memory_equal(img.pixels, before.pixels,
+                            image_sample_count(&img) * (size_t)(bits / 8));
+        assert_memory_equal(&r, &r0, sizeof r);
+        image_free(&img);
+        image_free(&before);
+    }
 }
 
 int main(void)
@@ -411,6 +492,10 @@ int main(void)
         cmocka_unit_test(fit_partner_downscale_nearest),
         cmocka_unit_test(fit_partner_channels_and_depth),
         cmocka_unit_test(mode_names_round_trip),
+        cmocka_unit_test(mode_table_is_complete),
+        cmocka_unit_test(mode_defaults_and_options),
+        cmocka_unit_test(partner_only_for_pic_modes),
+        cmocka_unit_test(apply_none_changes_nothing),
     };
     return cmocka_run_group_tests_name("noise", tests, NULL, NULL);
 }
