@@ -119,26 +119,7 @@ static int apply_noise(job_t *job, image_t *img, uint64_t *mark)
             return -1;
         }
     }
-    int rc = 0;
-    switch (plan->mode) {
-    case NOISE_PS:
-        noise_salt_pepper(img, &plan->rng, plan->strength);
-        break;
-    case NOISE_ADD_GAUSS:
-        rc = noise_add_gauss(img, &plan->rng, plan->strength);
-        break;
-    case NOISE_MIX_GAUSS:
-        noise_mix_gauss(img, &plan->rng, plan->strength);
-        break;
-    case NOISE_ADD_PIC:
-        rc = noise_add_pic(img, &partner, plan->strength);
-        break;
-    case NOISE_MIX_PIC:
-        noise_mix_pic(img, &partner, &plan->rng, plan->strength);
-        break;
-    case NOISE_NONE:
-        break;
-    }
+    int rc = noise_apply(plan->mode, img, &partner, &plan->rng, plan->strength);
     image_free(&partner);
     lap(job, STAGE_NOISE, mark);
     if (rc != 0)

@@ -69,16 +69,10 @@ int main(int argc, char **argv)
         memcpy(img.pixels, src.pixels, image_sample_count(&src));
         rng_t r;
         rng_seed(&r, rng_key(7, argv[1], (uint32_t)panel));
-        noise_mode_t mode = (noise_mode_t)(panel - 1);
-        double s = noise_default_strength(mode);
-        switch (panel) {
-        case 1: noise_salt_pepper(&img, &r, s); break;
-        case 2: noise_add_gauss(&img, &r, s); break;
-        case 3: noise_mix_gauss(&img, &r, s); break;
-        case 4: noise_add_pic(&img, &partner, s); break;
-        case 5: noise_mix_pic(&img, &partner, &r, s); break;
-        default: break;
-        }
+        /* Panel 0 is the original, then the modes in table order. */
+        noise_mode_t mode = panel == 0 ? NOISE_NONE : (noise_mode_t)(panel - 1);
+        if (noise_apply(mode, &img, &partner, &r, noise_default_strength(mode)) != 0)
+            return 1;
         paste(&canvas, &img, GAP + (panel % 3) * (pw + GAP), GAP + (panel / 3) * (ph + GAP));
         image_free(&img);
     }

@@ -99,13 +99,8 @@ static void every_mode_keeps_shape_depth_and_alpha(void **state)
             rng_t r;
             rng_seed(&r, (uint64_t)(f * 8 + (size_t)m));
             const image_t *partner = img.bits == 16 ? &partner8 : &partner16;
-            switch (m) {
-            case NOISE_PS: noise_salt_pepper(&img, &r, 0.05); break;
-            case NOISE_ADD_GAUSS: assert_int_equal(noise_add_gauss(&img, &r, 0.1), 0); break;
-            case NOISE_MIX_GAUSS: noise_mix_gauss(&img, &r, 0.05); break;
-            case NOISE_ADD_PIC: assert_int_equal(noise_add_pic(&img, partner, 0.1), 0); break;
-            default: noise_mix_pic(&img, partner, &r, 0.05); break;
-            }
+            assert_int_equal(noise_apply((noise_mode_t)m, &img, partner, &r,
+                                         noise_default_strength((noise_mode_t)m)), 0);
             int format = codec_output_format(path_ext(fixtures[f].name));
             codec_buffer_t enc = { 0 };
             if (codec_encode(&img, (codec_format_t)format, 95, &enc, err, sizeof err) != 0)
