@@ -40,8 +40,9 @@ int main(int argc, char **argv)
         memcpy(copy.pixels, img.pixels, image_sample_count(&img) * (size_t)(img.bits / 8));
         rng_t r;
         rng_seed(&r, (uint64_t)i);
-        noise_salt_pepper(&img, &r, 0.05);
-        if (noise_add_gauss(&copy, &r, 0.1) != 0)
+        if (noise_apply(NOISE_PS, &img, NULL, &r, noise_default_strength(NOISE_PS)) != 0 ||
+            noise_apply(NOISE_ADD_GAUSS, &copy, NULL, &r,
+                        noise_default_strength(NOISE_ADD_GAUSS)) != 0)
             return 1;
         images[count++] = img;
         images[count++] = copy;

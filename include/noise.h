@@ -84,32 +84,12 @@ int noise_mode_needs_partner(noise_mode_t mode);
 /* Mean and population standard deviation of the colour samples. */
 void noise_colour_stats(const image_t *img, double *mean, double *std);
 
-/* Each colour sample becomes 0 with probability amount/2, max with
- * probability amount/2, and otherwise stays. */
-void noise_salt_pepper(image_t *img, rng_t *rng, double amount);
-
-/* out = (1-w)·x + w·g with g ~ N(mean, std) of the image, drawn per sample.
- * Returns 0, or -1 when memory for its table is short (img unchanged). */
-int noise_add_gauss(image_t *img, rng_t *rng, double weight);
-
-/* Each colour sample is, with probability rate, replaced by g ~ N(mean, std). */
-void noise_mix_gauss(image_t *img, rng_t *rng, double rate);
-
-/* The partner of addPic and mixPic may have any size, channels and depth;
- * it is seen through noise_fit_partner's mapping, without a fitted copy. */
-
-/* out = (1-w)·x + w·p, p the co-located sample of the fitted partner.
- * Returns 0, or -1 when memory for a row is short (img is then unchanged). */
-int noise_add_pic(image_t *img, const image_t *partner, double blend);
-
-/* Each colour sample is, with probability rate, replaced by the co-located
- * sample of the fitted partner. */
-void noise_mix_pic(image_t *img, const image_t *partner, rng_t *rng, double rate);
-
 /* Makes a partner fit for img: nearest-neighbour resize to img's size
  * (pixel centres map to source pixels), colour channels only (grey is
  * replicated, colour becomes grey by Rec. 601 luma, alpha is dropped), and
- * img's bit depth (x257 or /257, rounded). Returns 0, or -1 without memory. */
+ * img's bit depth (x257 or /257, rounded). Returns 0, or -1 without memory.
+ * The addPic and mixPic kernels see their partner, of any size, channels
+ * and depth, through this same mapping, without a fitted copy. */
 int noise_fit_partner(const image_t *src, const image_t *img, image_t *out);
 
 #endif

@@ -1,4 +1,4 @@
-/* noise: the five pixel functions, written for speed.
+/* noise: the mode table and the five kernels, written for speed.
  *
  * Throughput targets 1 GB/s of samples per core, so:
  * - Sparse modes (ps, mixGauss, mixPic) visit only the selected samples.
@@ -203,12 +203,16 @@ INLINE void salt_pepper_impl(image_t *img, rng_t *rng, double amount, int bits)
         store(img->pixels, colour_index(img, k), coin ? max : 0, bits);
 }
 
-void noise_salt_pepper(image_t *img, rng_t *rng, double amount)
+/* The kernels below have the one signature of the mode table; each
+ * ignores what its mode does not use. */
+static int salt_pepper(image_t *img, const image_t *partner, rng_t *rng, double amount)
 {
+    (void)partner;
     if (img->bits == 16)
         salt_pepper_impl(img, rng, amount, 16);
     else
         salt_pepper_impl(img, rng, amount, 8);
+    return 0;
 }
 
 /* --- Gaussian modes --------------------------------------------------- */
@@ -398,8 +402,9 @@ INLINE int add_gauss_impl(image_t *img, rng_t *rng, double weight, int bits)
     return 0;
 }
 
-int noise_add_gauss(image_t *img, rng_t *rng, double weight)
+static int add_gauss(image_t *img, const image_t *partner, rng_t *rng, double weight)
 {
+    (void)partner;
     if (img->bits == 16)
         return add_gauss_impl(img, rng, weight, 16);
     return add_gauss_impl(img, rng, weight, 8);
@@ -420,12 +425,14 @@ INLINE void mix_gauss_impl(image_t *img, rng_t *rng, double rate, int bits)
     }
 }
 
-void noise_mix_gauss(image_t *img, rng_t *rng, double rate)
+static int mix_gauss(image_t *img, const image_t *partner, rng_t *rng, double rate)
 {
+    (void)partner;
     if (img->bits == 16)
         mix_gauss_impl(img, rng, rate, 16);
     else
         mix_gauss_impl(img, rng, rate, 8);
+    return 0;
 }
 
 /* --- partners --------------------------------------------------------- */
@@ -571,11 +578,13 @@ INLINE int add_pic_impl(image_t *img, const image_t *partner, double blend_weigh
     return 0;
 }
 
-int noise_add_pic(image_t *img, const image_t *partner, double blend)
+/* addPic draws nothing: rng stays untouched, as the golden outputs need. */
+static int add_pic(image_t *img, const image_t *partner, rng_t *rng, double blend_weight)
 {
+    (void)rng;
     if (img->bits == 16)
-        return add_pic_impl(img, partner, blend, 16);
-    return add_pic_impl(img, partner, blend, 8);
+        return add_pic_impl(img, partner, blend_weight, 16);
+    return add_pic_impl(img, partner, blend_weight, 8);
 }
 
 INLINE void mix_pic_impl(image_t *img, const image_t *partner, rng_t *rng,
@@ -596,52 +605,19 @@ INLINE void mix_pic_impl(image_t *img, const image_t *partner, rng_t *rng,
     }
 }
 
-void noise_mix_pic(image_t *img, const image_t *partner, rng_t *rng, double rate)
+static int mix_pic(image_t *img, const image_t *partner, rng_t *rng, double rate)
 {
     if (img->bits == 16)
         mix_pic_impl(img, partner, rng, rate, 16);
     else
         mix_pic_impl(img, partner, rng, rate, 8);
+    return 0;
 }
 
 /* --- the mode table --------------------------------------------------- */
 
-/* Kernels in the one signature of the table; each ignores what its mode
- * does not use. */
-
-static int salt_pepper(image_t *img, const image_t *partner, rng_t *rng, double amount)
-{
-    (void)partner;
-    noise_salt_pepper(img, rng, amount);
-    return 0;
-}
-
-static int add_gauss(image_t *img, const image_t *partner, rng_t *rng, double weight)
-{
-    (void)partner;
-    return noise_add_gauss(img, rng, weight);
-}
-
-static int mix_gauss(image_t *img, const image_t *partner, rng_t *rng, double rate)
-{
-    (void)partner;
-    noise_mix_gauss(img, rng, rate);
-    return 0;
-}
-
-/* addPic draws nothing: rng stays untouched, as the golden outputs need. */
-static int add_pic(image_t *img, const image_t *partner, rng_t *rng, double blend_weight)
-{
-    (void)rng;
-    return noise_add_pic(img, partner, blend_weight);
-}
-
-static int mix_pic(image_t *img, const image_t *partner, rng_t *rng, double rate)
-{
-    noise_mix_pic(img, partner, rng, rate);
-    return 0;
-}
-
+/* NOISE_NONE's kernel: the --modes none diagnostic times decode and
+ * encode alone. */
 static int no_noise(image_t *img, const image_t *partner, rng_t *rng, double strength)
 {
     (void)img;
