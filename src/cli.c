@@ -217,6 +217,19 @@ static int parse_range(const char *name, const char *s, plan_range_t *r)
     return 0;
 }
 
+/* The mode table's names as a list for messages: "ps, addGauss, mixGauss,
+ * addPic or mixPic", so that a new mode shows up without editing it here. */
+static void mode_list(char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int m = 0; m < NOISE_MODE_COUNT && len < size; m++) {
+        const char *sep = m == 0 ? "" : m == NOISE_MODE_COUNT - 1 ? " or " : ", ";
+        int n = snprintf(buf + len, size - len, "%s%s", sep, noise_mode_name((noise_mode_t)m));
+        len += n > 0 ? (size_t)n : 0;
+    }
+}
+
 /* "ps:2,addGauss,mixPic:0.5": modes with optional positive weights. */
 static int parse_modes(const char *list, plan_config_t *plan)
 {
@@ -230,9 +243,10 @@ static int parse_modes(const char *list, plan_config_t *plan)
         size_t name_len = strcspn(p, ":,");
         int m = noise_mode_parse(p, name_len);
         if (m < 0) {
-            report_usage_error("unknown mode '%.*s' in --modes (expected ps, addGauss, "
-                               "mixGauss, addPic or mixPic, or 'none' alone)",
-                               (int)name_len, p);
+            char names[128];
+            mode_list(names, sizeof names);
+            report_usage_error("unknown mode '%.*s' in --modes (expected %s, or 'none' "
+                               "alone)", (int)name_len, p, names);
             return -1;
         }
         double w = 1.0;
@@ -465,14 +479,12 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         case OPT_BLEND:
             if (parse_range(option_name(c), optarg, &range) != 0)
                 return CLI_EXIT_USAGE;
-            if (c == OPT_PS_AMOUNT)
-                cfg->plan.strength[NOISE_PS] = range;
-            else if (c == OPT_GAUSS_WEIGHT)
-                cfg->plan.strength[NOISE_ADD_GAUSS] = range;
-            else if (c == OPT_BLEND)
-                cfg->plan.strength[NOISE_ADD_PIC] = range;
-            else
-                cfg->plan.strength[NOISE_MIX_GAUSS] = cfg->plan.strength[NOISE_MIX_PIC] = range;
+            /* The mode table says which modes each option sets: --mix-rate
+             * sets both mixGauss and mixPic. */
+            for (int m = 0; m < NOISE_MODE_COUNT; m++)
+                if (strcmp(noise_mode_info((noise_mode_t)m)->strength.option,
+                           option_name(c)) == 0)
+                    cfg->plan.strength[m] = range;
             break;
         case OPT_PROGRESS: cfg->progress = 1; break;
         case OPT_NO_PROGRESS: cfg->progress = 0; break;
