@@ -1,0 +1,170 @@
+#!/usr/bin/env bats
+# addPic and mixPic take the partner their output name names, sample for
+# sample: where it sits, at what depth, in which channels. The expectations
+# are computed by tests/tools/pixcheck.py from the README's rules, on pixels
+# decoded by PIL, never by noiseaug's own code.
+
+load helpers
+
+PIXCHECK="$ROOT/tests/tools/pixcheck.py"
+
+# Python with PIL. Debian's python3-pil is in /usr/bin/python3. A python3
+# that comes earlier on PATH (pyenv, a venv) may lack it, so that one is only
+# the fallback. Without PIL the test is skipped, saying why.
+need_pil() {
+    if /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
+        PY=/usr/bin/python3
+    elif python3 -c 'import PIL' 2>/dev/null; then
+        PY=python3
+    else
+        skip "Python PIL not found (Debian: apt-get install python3-pil)"
+    fi
+}
+
+# Runs a pixcheck command and shows what it says; fails when the check fails.
+check() {
+    run "$PY" "$PIXCHECK" "$@"
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
+# Makes fixture set $1 in folder $2 with PIL.
+fixture() {
+    check make "$1" "$2"
+}
+
+# Runs noiseaug, which must succeed and print $1 lines; keeps the lines in
+# file $2.
+augment() {
+    local want="$1" lines="$2"
+    shift 2
+    run_split "$@"
+    [ "$status" -eq 0 ] || { echo "noiseaug $*: exit $status: $err"; return 1; }
+    [ "$(printf '%s\n' "$out" | grep -c ' --> ')" -eq "$want" ] ||
+        { echo "noiseaug $*: want $want lines, got: $out"; return 1; }
+    printf '%s\n' "$out" >"$lines"
+}
+
+# Fails unless pixcheck's last output lists each (input <- partner) pair
+# given, as "in<-partner".
+has_pairs() {
+    local pairs_line p
+    pairs_line="$(grep '^pairs ' <<<"$output")"
+    for p in "$@"; do
+        [[ " ${pairs_line#pairs } " == *" $p "* ]] || { echo "pair $p not drawn: $pairs_line"; return 1; }
+    done
+}
+
+@test "addPic: every sample is round(0.9x + 0.1p) of the partner the name names" {
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in" o="$BATS_TEST_TMPDIR/out"
+    fixture flat5 "$in"
+    # Five flat images whose 15 values are distinct and 15 or more apart
+    # within a channel. A partner other than the named one is then off by at
+    # least one level in some channel.
+    augment 20 "$BATS_TEST_TMPDIR/lines" --seed 1 -n 4 --modes addPic "$in" "$o"
+    check addpic "$BATS_TEST_TMPDIR/lines" 0.1 --strict
+    [[ "$output" == *"addPic ok: 20 outputs, 184320 colour samples, 0 near ties"* ]]
+}
+
+@test "addPic --blend 0.3: every sample is round(0.7x + 0.3p)" {
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in" o="$BATS_TEST_TMPDIR/out"
+    fixture flat5 "$in"
+    augment 10 "$BATS_TEST_TMPDIR/lines" --seed 1 -n 2 --modes addPic --blend 0.3 "$in" "$o"
+    check addpic "$BATS_TEST_TMPDIR/lines" 0.3 --strict
+    # The same outputs do not pass as blend 0.1, so the check has teeth.
+    run "$PY" "$PIXCHECK" addpic "$BATS_TEST_TMPDIR/lines" 0.1 --strict
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"not round((1-0.1)*"* ]]
+}
+
+@test "mixPic: a changed sample holds the partner's value at its own position" {
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in" o="$BATS_TEST_TMPDIR/out"
+    # Flat inputs (RGB and grey) beside gradient partners in which R = 4x,
+    # G = 5y and B = 2(x+y), or grey 3x + 7y. A mirrored, flipped, transposed
+    # or shifted partner puts other values at most positions. The partners
+    # come in several kinds: the input's size (64x48), smaller (40x30, so
+    # pixels repeat), larger by a ratio that is not a whole number (100x70),
+    # grey, and RGBA, whose alpha must be ignored.
+    fixture gradients "$in"
+    augment 168 "$BATS_TEST_TMPDIR/lines" --seed 1 -n 24 --modes mixPic "$in" "$o"
+    check mixpic "$BATS_TEST_TMPDIR/lines"
+    # Seed 1 draws each kind of partner for a flat input, and each draw
+    # changes samples. A pair that changes none would prove nothing.
+    local pair
+    for pair in "flatrgb gradsame" "flatrgb gradsmall" "flatrgb gradbig" "flatrgb gradgrey" \
+                "flatgrey gradsame" "flatgrey gradalpha" "flatgrey gradbig"; do
+        grep -qE "^pair $pair [1-9][0-9]* " <<<"$output" ||
+            { echo "no changed sample from pair $pair"; false; }
+    done
+}
+
+@test "the partner is drawn uniformly from the other images, never the image itself" {
+    local in="$BATS_TEST_TMPDIR/in" o="$BATS_TEST_TMPDIR/out"
+    mkdir "$in"
+    cp "$DATA/f_grey.png" "$DATA/f_rgb.png" "$DATA/f_rgba.png" "$DATA/f_tile.tga" \
+       "$DATA/f_wide.bmp" "$in/"
+    # Each input gets 40 independent draws among its 4 others. A given
+    # partner is missed with probability (3/4)^40 = 1.0e-5, and any of the
+    # 20 (input, partner) pairs with at most 20 times that, 2e-4. A correct
+    # build is therefore all but certain to pass, and the fixed seed makes
+    # the run deterministic anyway. A partner fixed to one neighbour, or a
+    # draw that can return the image itself, fails.
+    run_split --seed 1 -n 40 --modes addPic "$in" "$o"
+    [ "$status" -eq 0 ] || { echo "$err"; false; }
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq 200 ]
+    local stems="f_grey f_rgb f_rgba f_tile f_wide" s p got
+    for s in $stems; do
+        # Partner stems named by this input's outputs, <s>_add_<p>_<k>.<ext>.
+        got="$(printf '%s\n' "$out" | sed -n "s|^.* --> $o/${s}_add_\(.*\)_[0-9]*\.[a-z]*\$|\1|p" |
+               sort -u | tr '\n' ' ')"
+        [ "$(printf '%s\n' "$out" | grep -c "^$in/$s\.")" -eq 40 ]
+        for p in $stems; do
+            if [ "$p" = "$s" ]; then
+                [[ " $got" != *" $p "* ]] || { echo "$s drew itself: $got"; false; }
+            else
+                [[ " $got" == *" $p "* ]] || { echo "$s never drew $p: $got"; false; }
+            fi
+        done
+        [ "$(wc -w <<<"$got")" -eq 4 ] || { echo "$s drew $got"; false; }
+    done
+}
+
+@test "16-bit: addPic blends at 16-bit scale, with partners of either depth scaled by 257" {
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in" o="$BATS_TEST_TMPDIR/out"
+    # Flat 16-bit grey (PIL's I;16) and 16-bit RGB (written by pixcheck's own
+    # PNG writer, since PIL cannot write one), beside 8-bit grey and RGB. The
+    # 16-bit values are not multiples of 256 or 257, so a blend done at
+    # 8 bits, or a partner scaled by 256, is off by many levels.
+    fixture depth16 "$in"
+    augment 60 "$BATS_TEST_TMPDIR/lines" --seed 1 -n 12 --modes addPic "$in" "$o"
+    check addpic "$BATS_TEST_TMPDIR/lines" 0.1 --strict
+    # ga, gb: 16-bit grey; rc: 16-bit RGB; ed: 8-bit grey; ee: 8-bit RGB.
+    # Up (x257) and down (/257), grey replicated and colour made luma:
+    has_pairs "ga<-ed" "ga<-ee" "ga<-rc" "rc<-ee" "rc<-ga" "ed<-ga" "ed<-rc" "ee<-rc"
+    # Every output keeps its input's depth: byte 24 of a PNG is the depth.
+    local f
+    for f in "$o"/g?_add_*.png "$o"/rc_add_*.png; do
+        [ "$(od -An -tu1 -j24 -N1 "$f" | tr -d ' ')" = 16 ] || { echo "$f"; false; }
+    done
+    augment 60 "$BATS_TEST_TMPDIR/mixlines" --seed 1 -n 12 --modes mixPic "$in" "$BATS_TEST_TMPDIR/mix"
+    check mixpic "$BATS_TEST_TMPDIR/mixlines"
+}
+
+@test "alpha is untouched by every mode, and a partner's alpha is ignored" {
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in" m
+    # RGBA and grey+alpha, 8- and 16-bit, colour and alpha both varying.
+    fixture alpha "$in"
+    for m in ps addGauss mixGauss addPic mixPic; do
+        augment 4 "$BATS_TEST_TMPDIR/$m.lines" --seed 1 --modes "$m" "$in" "$BATS_TEST_TMPDIR/$m"
+        check alpha "$BATS_TEST_TMPDIR/$m.lines" || { echo "mode $m"; false; }
+    done
+    # The partners here have alpha too: the colour must come from the
+    # partner's colour channels alone.
+    check addpic "$BATS_TEST_TMPDIR/addPic.lines" 0.1
+    check mixpic "$BATS_TEST_TMPDIR/mixPic.lines"
+}
