@@ -55,7 +55,7 @@ setup() {
     local in="$BATS_TEST_TMPDIR/in"
     # 512x512 RGB, every sample 100: any 0 or 255 is noise. Each half has
     # p = 0.025, and six sigma of its share is 0.0011. A default of 0.10
-    # (0.05 a half) is 27 bounds away.
+    # (0.05 a half) is 24 bounds away.
     check make bigflat "$in"
     augment 1 "$BATS_TEST_TMPDIR/lines" --seed 1 --modes ps "$in" "$BATS_TEST_TMPDIR/out"
     check ps "$BATS_TEST_TMPDIR/lines" 0.05
