@@ -14,12 +14,67 @@
 #include "image.h"
 #include "pngwrite.h"
 
+/* Every format noiseaug knows by name. The first four are the ones it
+ * writes; their values are what --format and a plan hold. */
 typedef enum {
     CODEC_JPEG,
     CODEC_PNG,
     CODEC_BMP,
     CODEC_TGA,
+    CODEC_GIF,
+    CODEC_PSD,
+    CODEC_PIC,
+    CODEC_PNM,
+    CODEC_HDR,
+    CODEC_WEBP,
+    CODEC_TIFF,
+    CODEC_HEIF,
+    CODEC_AVIF,
+    CODEC_JPEG_XL,
+    CODEC_JPEG_2000,
+    CODEC_ICO,
+    CODEC_SVG,
+    CODEC_CAMERA_RAW,
+    CODEC_FORMAT_COUNT
 } codec_format_t;
+
+/* How far noiseaug reads a format. */
+typedef enum {
+    CODEC_READ_NO,       /* named only: scan skips such files and says what they are */
+    CODEC_READ_REFUSED,  /* taken as an input, and refused by the decoder with a
+                            reason (HDR: floating-point samples) */
+    CODEC_READ_YES,
+} codec_read_t;
+
+/* A signature: len bytes at offset. */
+typedef struct {
+    unsigned char offset, len;
+    const char *bytes;
+} codec_magic_t;
+
+#define CODEC_MAX_EXTS 4
+#define CODEC_MAX_MAGIC 4
+
+/* One row of the format table: everything the other modules ask about a
+ * format. The decoders still find their format by content, as stb does;
+ * the signatures here are for codec_sniff. */
+typedef struct {
+    const char *name;                      /* "JPEG", "camera raw": for messages */
+    const char *exts[CODEC_MAX_EXTS + 1];  /* lower case, NULL-terminated; files
+                                              of this format are written with exts[0] */
+    codec_magic_t magic[CODEC_MAX_MAGIC];  /* any one identifies the format; a row
+                                              ends at len 0 */
+    /* For a format without a signature (TGA): a plausibility check of the
+     * header, tried only when no signature matched. NULL otherwise. */
+    int (*probe)(const unsigned char *data, size_t len);
+    codec_read_t read;
+    int write;                             /* codec_encode writes it */
+    int max_bits;                          /* deepest samples noiseaug reads or
+                                              writes in it; 0 when not read */
+    int alpha;                             /* keeps an alpha channel */
+    int output;                            /* codec_format_t an input of this
+                                              format is written in; -1 when not read */
+} codec_format_info_t;
 
 /* Encoded output. */
 typedef bytebuf_t codec_buffer_t;
@@ -52,7 +107,23 @@ const char *codec_describe(void);
  * or "stb". */
 const char *codec_encoder(void);
 
-/* True when ext (without the dot, any case) is a format the tool reads. */
+/* The format table's row for format, or NULL when format is out of range. */
+const codec_format_info_t *codec_format_info(int format);
+
+/* The format whose extensions include ext (without the dot, any case), or
+ * -1. */
+int codec_format_of_ext(const char *ext);
+
+/* The extension files of format are written with ("jpg" for JPEG). */
+const char *codec_format_ext(int format);
+
+/* The format whose signature the data starts with, or -1. Decoding does not
+ * depend on it. */
+int codec_sniff(const unsigned char *data, size_t len);
+
+/* True when files with extension ext (without the dot, any case) are
+ * inputs: the formats the tool reads, and HDR, which the decoder refuses
+ * with its reason. */
 int codec_can_read_ext(const char *ext);
 
 /* The format an input with this extension is written in: its own where the

@@ -63,16 +63,87 @@ static unsigned char *libdeflate_zlib(unsigned char *data, int data_len,
 #error "stb_image has no thread-local failure reason on this compiler"
 #endif
 
-typedef struct {
-    const char *ext;
-    int output;  /* codec_format_t written for this input */
-} ext_rule_t;
+/* TGA has no signature; this is the header check stb_image makes before
+ * it tries a file as TGA: colour map type 0 or 1, a known image type, a
+ * size of at least 1 x 1 and a sample size TGA has. */
+static int tga_probe(const unsigned char *p, size_t len)
+{
+    if (len < 18 || p[1] > 1)
+        return 0;
+    int type = p[2], bits = p[16];
+    if (p[1] == 1) {
+        int entry = p[7];
+        if ((type != 1 && type != 9) ||
+            (entry != 8 && entry != 15 && entry != 16 && entry != 24 && entry != 32) ||
+            (bits != 8 && bits != 16))
+            return 0;
+    } else if (type != 2 && type != 3 && type != 10 && type != 11) {
+        return 0;
+    }
+    int width = p[12] | p[13] << 8, height = p[14] | p[15] << 8;
+    return width >= 1 && height >= 1 &&
+           (bits == 8 || bits == 15 || bits == 16 || bits == 24 || bits == 32);
+}
 
-static const ext_rule_t ext_rules[] = {
-    { "jpg", CODEC_JPEG }, { "jpeg", CODEC_JPEG }, { "png", CODEC_PNG },
-    { "bmp", CODEC_BMP },  { "tga", CODEC_TGA },   { "gif", CODEC_PNG },
-    { "psd", CODEC_PNG },  { "pic", CODEC_PNG },   { "pnm", CODEC_PNG },
-    { "ppm", CODEC_PNG },  { "pgm", CODEC_PNG },   { "hdr", CODEC_PNG },
+/* A signature from a string literal, which may hold NUL bytes. */
+#define MAGIC(offset, bytes) { (offset), sizeof(bytes) - 1, (bytes) }
+
+/* The format table. Depths and alpha are what noiseaug's own reading and
+ * writing keep: stb_image reads 16-bit PNG and PNM, and PNG is the one
+ * format written with 16-bit samples. A 16-bit PSD comes out 8-bit, since
+ * stb_image 2.27's PSD depth test reads the height field instead (its
+ * STBI_NOTUSED skips are inside sizeof, never evaluated). */
+static const codec_format_info_t formats[CODEC_FORMAT_COUNT] = {
+    [CODEC_JPEG] = { "JPEG", { "jpg", "jpeg" }, { MAGIC(0, "\xFF\xD8\xFF") }, NULL,
+                     CODEC_READ_YES, 1, 8, 0, CODEC_JPEG },
+    [CODEC_PNG] = { "PNG", { "png" }, { MAGIC(0, "\x89PNG\r\n\x1A\n") }, NULL,
+                    CODEC_READ_YES, 1, 16, 1, CODEC_PNG },
+    [CODEC_BMP] = { "BMP", { "bmp" }, { MAGIC(0, "BM") }, NULL,
+                    CODEC_READ_YES, 1, 8, 1, CODEC_BMP },
+    [CODEC_TGA] = { "TGA", { "tga" }, { { 0, 0, NULL } }, tga_probe,
+                    CODEC_READ_YES, 1, 8, 1, CODEC_TGA },
+    /* Read, and written as PNG: the writers have no GIF, PSD, PIC or PNM. */
+    [CODEC_GIF] = { "GIF", { "gif" }, { MAGIC(0, "GIF87a"), MAGIC(0, "GIF89a") }, NULL,
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG },
+    [CODEC_PSD] = { "PSD", { "psd" }, { MAGIC(0, "8BPS") }, NULL,
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG },
+    [CODEC_PIC] = { "PIC", { "pic" }, { MAGIC(0, "\x53\x80\xF6\x34") }, NULL,
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG },
+    /* stb_image reads the binary PNMs only, P5 (grey) and P6 (RGB). */
+    [CODEC_PNM] = { "PNM", { "pnm", "ppm", "pgm" }, { MAGIC(0, "P5"), MAGIC(0, "P6") }, NULL,
+                    CODEC_READ_YES, 0, 16, 0, CODEC_PNG },
+    /* Taken as an input so that each file gets the decoder's reason; its
+     * floating-point samples are never read. */
+    [CODEC_HDR] = { "HDR", { "hdr" }, { MAGIC(0, "#?RADIANCE\n"), MAGIC(0, "#?RGBE\n") }, NULL,
+                    CODEC_READ_REFUSED, 0, 0, 0, CODEC_PNG },
+    /* Named only, so that a folder of them is not skipped without a word.
+     * "RIFF" alone would also be WAV or AVI. */
+    [CODEC_WEBP] = { "WebP", { "webp" }, { MAGIC(8, "WEBPVP8") }, NULL,
+                     CODEC_READ_NO, 0, 0, 0, -1 },
+    [CODEC_TIFF] = { "TIFF", { "tif", "tiff" }, { MAGIC(0, "II*\0"), MAGIC(0, "MM\0*") }, NULL,
+                     CODEC_READ_NO, 0, 0, 0, -1 },
+    [CODEC_HEIF] = { "HEIF", { "heic", "heif" },
+                     { MAGIC(4, "ftypheic"), MAGIC(4, "ftypheix"), MAGIC(4, "ftypmif1"),
+                       MAGIC(4, "ftyphevc") }, NULL,
+                     CODEC_READ_NO, 0, 0, 0, -1 },
+    [CODEC_AVIF] = { "AVIF", { "avif" }, { MAGIC(4, "ftypavif"), MAGIC(4, "ftypavis") }, NULL,
+                     CODEC_READ_NO, 0, 0, 0, -1 },
+    /* The bare codestream, and the ISO box container. */
+    [CODEC_JPEG_XL] = { "JPEG XL", { "jxl" },
+                        { MAGIC(0, "\xFF\x0A"), MAGIC(0, "\0\0\0\x0CJXL \r\n\x87\n") }, NULL,
+                        CODEC_READ_NO, 0, 0, 0, -1 },
+    [CODEC_JPEG_2000] = { "JPEG 2000", { "jp2", "j2k" },
+                          { MAGIC(0, "\0\0\0\x0CjP  \r\n\x87\n"), MAGIC(0, "\xFF\x4F\xFF\x51") },
+                          NULL, CODEC_READ_NO, 0, 0, 0, -1 },
+    [CODEC_ICO] = { "ICO", { "ico" }, { MAGIC(0, "\0\0\1\0") }, NULL,
+                    CODEC_READ_NO, 0, 0, 0, -1 },
+    /* SVG is XML text, which may open with a declaration, a comment or
+     * white space: no bytes of its own. */
+    [CODEC_SVG] = { "SVG", { "svg" }, { { 0, 0, NULL } }, NULL,
+                    CODEC_READ_NO, 0, 0, 0, -1 },
+    /* DNG, CR2, NEF and ARW are TIFF files: they sniff as TIFF. */
+    [CODEC_CAMERA_RAW] = { "camera raw", { "dng", "cr2", "nef", "arw" }, { { 0, 0, NULL } }, NULL,
+                           CODEC_READ_NO, 0, 0, 0, -1 },
 };
 
 void codec_set_png_options(int level, int filter)
@@ -107,12 +178,51 @@ const char *codec_encoder(void)
 #endif
 }
 
+const codec_format_info_t *codec_format_info(int format)
+{
+    return format >= 0 && format < CODEC_FORMAT_COUNT ? &formats[format] : NULL;
+}
+
+int codec_format_of_ext(const char *ext)
+{
+    for (int f = 0; f < CODEC_FORMAT_COUNT; f++)
+        for (const char *const *e = formats[f].exts; *e != NULL; e++)
+            if (strcasecmp(ext, *e) == 0)
+                return f;
+    return -1;
+}
+
+const char *codec_format_ext(int format)
+{
+    return formats[format].exts[0];
+}
+
+static int has_magic(int format, const unsigned char *data, size_t len)
+{
+    for (const codec_magic_t *m = formats[format].magic;
+         m < formats[format].magic + CODEC_MAX_MAGIC && m->len > 0; m++)
+        if (len >= (size_t)m->offset + m->len &&
+            memcmp(data + m->offset, m->bytes, m->len) == 0)
+            return 1;
+    return 0;
+}
+
+int codec_sniff(const unsigned char *data, size_t len)
+{
+    for (int f = 0; f < CODEC_FORMAT_COUNT; f++)
+        if (has_magic(f, data, len))
+            return f;
+    /* Header checks are weaker than signatures: only when none matched. */
+    for (int f = 0; f < CODEC_FORMAT_COUNT; f++)
+        if (formats[f].probe != NULL && formats[f].probe(data, len))
+            return f;
+    return -1;
+}
+
 int codec_output_format(const char *ext)
 {
-    for (size_t i = 0; i < sizeof ext_rules / sizeof ext_rules[0]; i++)
-        if (strcasecmp(ext, ext_rules[i].ext) == 0)
-            return ext_rules[i].output;
-    return -1;
+    int f = codec_format_of_ext(ext);
+    return f >= 0 ? formats[f].output : -1;
 }
 
 int codec_can_read_ext(const char *ext)
@@ -270,8 +380,8 @@ static void drop_added_alpha(const unsigned char *data, size_t len, image_t *img
 {
     if (img->channels != 4)
         return;
-    int psd = len >= 14 && memcmp(data, "8BPS", 4) == 0;
-    int gif = len >= 6 && memcmp(data, "GIF8", 4) == 0;
+    int psd = len >= 14 && has_magic(CODEC_PSD, data, len);
+    int gif = has_magic(CODEC_GIF, data, len);
     if (psd && ((unsigned)data[12] << 8 | data[13]) >= 4)
         return;
     if (!psd && !gif)
@@ -298,8 +408,7 @@ static int stb_decode(const unsigned char *data, size_t len, image_t *out,
     int n32 = (int)len, w, h, n;
     /* A PNG's size is in its IHDR; read it here, since stb_image refuses
      * the very largest headers with a vaguer "too large" of its own. */
-    static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-    if (len >= 24 && memcmp(data, png_sig, 8) == 0 && memcmp(data + 12, "IHDR", 4) == 0) {
+    if (len >= 24 && has_magic(CODEC_PNG, data, len) && memcmp(data + 12, "IHDR", 4) == 0) {
         uint32_t pw = (uint32_t)data[16] << 24 | (uint32_t)data[17] << 16 | (uint32_t)data[18] << 8 | data[19];
         uint32_t ph = (uint32_t)data[20] << 24 | (uint32_t)data[21] << 16 | (uint32_t)data[22] << 8 | data[23];
         if (pw > INT32_MAX || ph > INT32_MAX ||
@@ -405,6 +514,12 @@ static void buffer_append(void *context, void *data, int size)
 int codec_encode(const image_t *img, codec_format_t format, int quality,
                  codec_buffer_t *out, char *err, size_t errlen)
 {
+    const codec_format_info_t *info = codec_format_info(format);
+    if (info == NULL || !info->write) {
+        snprintf(err, errlen, "cannot encode: noiseaug does not write %s",
+                 info != NULL ? info->name : "this format");
+        return -1;
+    }
     if (img->bits == 16) {
         /* stb_image_write has no 16-bit writer; PNG is the one format here
          * that holds 16-bit samples. */
@@ -442,6 +557,8 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
         break;
     case CODEC_TGA:
         ok = stbi_write_tga_to_func(buffer_append, out, w, h, c, img->pixels);
+        break;
+    default:  /* not written: refused above */
         break;
     }
     if (!ok || out->failed) {

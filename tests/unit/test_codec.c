@@ -1,5 +1,6 @@
 /* Unit tests for codec, pngwrite, jpeginfo and image_orient, on the
  * fixtures in data/formats and data/unsupported (run from the repo root). */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <cmocka.h>
 
 #include "codec.h"
@@ -272,6 +274,213 @@ static void pngwrite_round_trips(void **state)
     assert_int_equal(pngwrite_crc32(0, (const unsigned char *)"IEND", 4), 0xAE426082u);
 }
 
+/* --- the format table ------------------------------------------------------ */
+
+/* The extensions noiseaug takes as inputs, and the format each is written
+ * in: the behaviour the table must keep. */
+static const struct { const char *ext; int format, output; } inputs[] = {
+    { "jpg", CODEC_JPEG, CODEC_JPEG }, { "jpeg", CODEC_JPEG, CODEC_JPEG },
+    { "png", CODEC_PNG, CODEC_PNG },   { "bmp", CODEC_BMP, CODEC_BMP },
+    { "tga", CODEC_TGA, CODEC_TGA },   { "gif", CODEC_GIF, CODEC_PNG },
+    { "psd", CODEC_PSD, CODEC_PNG },   { "pic", CODEC_PIC, CODEC_PNG },
+    { "pnm", CODEC_PNM, CODEC_PNG },   { "ppm", CODEC_PNM, CODEC_PNG },
+    { "pgm", CODEC_PNM, CODEC_PNG },   { "hdr", CODEC_HDR, CODEC_PNG },
+};
+
+static void every_input_extension_maps_to_its_format(void **state)
+{
+    (void)state;
+    size_t listed = 0;
+    for (int f = 0; f < CODEC_FORMAT_COUNT; f++) {
+        const codec_format_info_t *info = codec_format_info(f);
+        assert_non_null(info);
+        assert_non_null(info->name);
+        assert_non_null(info->exts[0]);
+        for (const char *const *e = info->exts; *e != NULL; e++) {
+            char upper[16];
+            size_t i = 0;
+            for (; (*e)[i] != '\0' && i + 1 < sizeof upper; i++)
+                upper[i] = (char)((*e)[i] - ((*e)[i] >= 'a' && (*e)[i] <= 'z' ? 32 : 0));
+            upper[i] = '\0';
+            assert_int_equal(codec_format_of_ext(*e), f);
+            assert_int_equal(codec_format_of_ext(upper), f);  /* any case */
+            assert_int_equal(codec_can_read_ext(*e), info->read != CODEC_READ_NO);
+            assert_int_equal(codec_output_format(*e), info->output);
+            listed += info->read != CODEC_READ_NO;
+        }
+        /* Read formats are written somewhere, in a format that is written. */
+        if (info->read != CODEC_READ_NO) {
+            assert_non_null(codec_format_info(info->output));
+            assert_true(codec_format_info(info->output)->write);
+        } else {
+            assert_int_equal(info->output, -1);
+        }
+    }
+    /* Exactly the inputs of the list above, each as it says. */
+    assert_int_equal(listed, sizeof inputs / sizeof inputs[0]);
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        assert_int_equal(codec_format_of_ext(inputs[i].ext), inputs[i].format);
+        assert_true(codec_can_read_ext(inputs[i].ext));
+        assert_int_equal(codec_output_format(inputs[i].ext), inputs[i].output);
+    }
+    assert_int_equal(codec_format_of_ext(""), -1);
+    assert_int_equal(codec_format_of_ext("txt"), -1);
+    assert_false(codec_can_read_ext("txt"));
+    assert_int_equal(codec_output_format("txt"), -1);
+    assert_null(codec_format_info(-1));
+    assert_null(codec_format_info(CODEC_FORMAT_COUNT));
+}
+
+static void formats_named_but_not_read(void **state)
+{
+    (void)state;
+    static const struct { const char *ext, *name; } named[] = {
+        { "webp", "WebP" }, { "tif", "TIFF" }, { "tiff", "TIFF" }, { "heic", "HEIF" },
+        { "heif", "HEIF" }, { "avif", "AVIF" }, { "jxl", "JPEG XL" },
+        { "jp2", "JPEG 2000" }, { "j2k", "JPEG 2000" }, { "ico", "ICO" }, { "svg", "SVG" },
+        { "dng", "camera raw" }, { "cr2", "camera raw" }, { "nef", "camera raw" },
+        { "arw", "camera raw" },
+    };
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        int f = codec_format_of_ext(named[i].ext);
+        assert_true(f >= 0);
+        assert_string_equal(codec_format_info(f)->name, named[i].name);
+        assert_int_equal(codec_format_info(f)->read, CODEC_READ_NO);
+        assert_false(codec_format_info(f)->write);
+        assert_false(codec_can_read_ext(named[i].ext));
+    }
+    assert_string_equal(scan_unread_format("WEBP"), "WebP");
+    assert_null(scan_unread_format("png"));
+    assert_null(scan_unread_format("hdr"));  /* an input, refused by content */
+    assert_int_equal(codec_format_info(CODEC_HDR)->read, CODEC_READ_REFUSED);
+}
+
+/* The file's format by its signature must be the one its extension names. */
+static void sniff_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    int seen = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512], err[512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unsigned char *data;
+        size_t len;
+        if (fileio_read_all(path, &data, &len, err, sizeof err) != 0)
+            fail_msg("%s: %s", path, err);
+        int want = codec_format_of_ext(scan_ext(e->d_name)), got = codec_sniff(data, len);
+        if (got != want)
+            fail_msg("%s sniffs as %s, not %s", path, got >= 0 ? codec_format_info(got)->name : "nothing",
+                     codec_format_info(want)->name);
+        free(data);
+        seen++;
+    }
+    closedir(d);
+    assert_true(seen > 0);
+}
+
+static void signatures_recognise_every_fixture(void **state)
+{
+    (void)state;
+    sniff_dir("data/formats");
+    sniff_dir("data/unsupported");
+    sniff_dir("data/images");
+    static const unsigned char junk[] = "this is not an image";
+    assert_int_equal(codec_sniff(junk, sizeof junk), -1);
+    assert_int_equal(codec_sniff(junk, 0), -1);
+    /* Signatures that reach past the data do not match. */
+    assert_int_equal(codec_sniff((const unsigned char *)"\x89PNG", 4), -1);
+    assert_int_equal(codec_sniff((const unsigned char *)"RIFF\0\0\0\0WEBP", 12), -1);
+}
+
+static void written_formats_extensions_depths_and_alpha(void **state)
+{
+    (void)state;
+    static const struct { int format; const char *ext; int bits, alpha; } written[] = {
+        { CODEC_JPEG, "jpg", 8, 0 }, { CODEC_PNG, "png", 16, 1 },
+        { CODEC_BMP, "bmp", 8, 1 },  { CODEC_TGA, "tga", 8, 1 },
+    };
+    int count = 0;
+    for (int f = 0; f < CODEC_FORMAT_COUNT; f++)
+        count += codec_format_info(f)->write;
+    assert_int_equal(count, 4);
+    for (size_t i = 0; i < sizeof written / sizeof written[0]; i++) {
+        int f = written[i].format;
+        const codec_format_info_t *info = codec_format_info(f);
+        assert_true(info->write);
+        assert_int_equal(info->output, f);
+        assert_string_equal(codec_format_ext(f), written[i].ext);
+        assert_int_equal(info->max_bits, written[i].bits);
+        assert_int_equal(info->alpha, written[i].alpha);
+        /* What the table says is what the encoder does: RGBA at the
+         * deepest depth comes back with alpha exactly when it keeps it,
+         * and deeper samples are refused. */
+        for (int bits = 8; bits <= 16; bits += 8) {
+            image_t img, back;
+            assert_int_equal(image_alloc(&img, 9, 7, 4, bits), 0);
+            memset(img.pixels, 0x5A, image_sample_count(&img) * (size_t)(bits / 8));
+            codec_buffer_t enc = { 0 };
+            char err[512];
+            int rc = codec_encode(&img, (codec_format_t)f, 90, &enc, err, sizeof err);
+            image_free(&img);
+            if (bits > info->max_bits) {
+                assert_int_equal(rc, -1);
+                assert_string_equal(err, "cannot encode: 16-bit samples need PNG");
+                continue;
+            }
+            assert_int_equal(rc, 0);
+            assert_int_equal(codec_decode(enc.data, enc.len, &back, err, sizeof err), 0);
+            assert_int_equal(back.channels == 4 || back.channels == 2, info->alpha);
+            assert_int_equal(back.bits, bits);
+            image_free(&back);
+            codec_buffer_free(&enc);
+        }
+    }
+    /* Inputs are written with their output format's extension. */
+    assert_string_equal(codec_format_ext(codec_output_format("gif")), "png");
+    assert_string_equal(codec_format_ext(codec_output_format("JPEG")), "jpg");
+}
+
+/* No fixture decodes deeper, or with more alpha, than its format's row
+ * says. */
+static void fixtures_fit_their_formats_depth_and_alpha(void **state)
+{
+    (void)state;
+    int deepest[CODEC_FORMAT_COUNT] = { 0 };
+    for (size_t f = 0; f < sizeof fixtures / sizeof fixtures[0]; f++) {
+        int format = codec_format_of_ext(scan_ext(fixtures[f].name));
+        const codec_format_info_t *info = codec_format_info(format);
+        assert_non_null(info);
+        assert_true(fixtures[f].bits <= info->max_bits);
+        assert_true(fixtures[f].channels % 2 != 0 || info->alpha);
+        if (fixtures[f].bits > deepest[format])
+            deepest[format] = fixtures[f].bits;
+    }
+    /* The 16-bit formats have 16-bit fixtures. */
+    assert_int_equal(deepest[CODEC_PNG], 16);
+    assert_int_equal(deepest[CODEC_PNM], 16);
+    /* PSD has none in data/formats: a 2 x 1 16-bit RGB one, raw planes,
+     * which stb_image 2.27 reads as 8-bit (see the table in codec.c). */
+    unsigned char psd[26 + 12 + 2 + 2 * 1 * 3 * 2] = { '8', 'B', 'P', 'S', 0, 1 };
+    psd[13] = 3;   /* channels */
+    psd[17] = 1;   /* height */
+    psd[21] = 2;   /* width */
+    psd[23] = 16;  /* depth */
+    psd[25] = 3;   /* RGB */
+    for (size_t i = 40; i < sizeof psd; i++)
+        psd[i] = (unsigned char)(i * 37);
+    image_t img;
+    char err[512];
+    assert_int_equal(codec_decode(psd, sizeof psd, &img, err, sizeof err), 0);
+    assert_int_equal(img.bits, 8);
+    assert_int_equal(codec_sniff(psd, sizeof psd), CODEC_PSD);
+    assert_true(img.bits <= codec_format_info(CODEC_PSD)->max_bits);
+    image_free(&img);
+}
+
 static void jpeginfo_tolerates_malformed_exif(void **state)
 {
     (void)state;
@@ -331,6 +540,11 @@ int main(void)
         cmocka_unit_test(unsupported_files_are_refused_in_words),
         cmocka_unit_test(pixel_limit_is_checked_before_decoding),
         cmocka_unit_test(pngwrite_round_trips),
+        cmocka_unit_test(every_input_extension_maps_to_its_format),
+        cmocka_unit_test(formats_named_but_not_read),
+        cmocka_unit_test(signatures_recognise_every_fixture),
+        cmocka_unit_test(written_formats_extensions_depths_and_alpha),
+        cmocka_unit_test(fixtures_fit_their_formats_depth_and_alpha),
         cmocka_unit_test(jpeginfo_tolerates_malformed_exif),
         cmocka_unit_test(orient_matches_hand_computed),
     };
