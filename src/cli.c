@@ -294,17 +294,21 @@ static int parse_label_exts(const char *list, cli_config_t *cfg)
     }
 }
 
+/* "keep", or any extension of a format the codec writes. */
 static int parse_format(const char *s, int *format)
 {
-    static const struct { const char *name; int format; } formats[] = {
-        { "keep", -1 }, { "png", CODEC_PNG }, { "jpg", CODEC_JPEG }, { "jpeg", CODEC_JPEG },
-        { "bmp", CODEC_BMP }, { "tga", CODEC_TGA },
-    };
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-        if (strcasecmp(s, formats[i].name) == 0) {
-            *format = formats[i].format;
-            return 0;
-        }
+    if (strcasecmp(s, "keep") == 0) {
+        *format = -1;
+        return 0;
+    }
+    int f = codec_format_of_ext(s);
+    const codec_format_info_t *info = codec_format_info(f);
+    if (info != NULL && info->write) {
+        *format = f;
+        return 0;
+    }
+    /* Written out rather than built from the table: the wording (and
+     * png first) is the documented one. */
     report_usage_error("invalid --format '%s' (expected keep, png, jpg, bmp or tga)", s);
     return -1;
 }

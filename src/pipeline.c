@@ -128,11 +128,12 @@ static int apply_noise(job_t *job, image_t *img, uint64_t *mark)
     return rc;
 }
 
-/* Fits an image to a format it is written in by request (--format): JPEG,
- * BMP and TGA hold 8-bit samples only, and JPEG no alpha. */
+/* Fits an image to a format it is written in by request (--format): one
+ * that holds 8-bit samples only gets them rounded from 16 bits. The
+ * encoders drop alpha themselves where the format has none. */
 static int fit_to_format(image_t *img, int format)
 {
-    if (img->bits == 16 && format != CODEC_PNG) {
+    if (img->bits > codec_format_info(format)->max_bits) {
         image_t eight;
         if (image_alloc(&eight, img->width, img->height, img->channels, 8) != 0)
             return -1;

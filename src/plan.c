@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "codec.h"
 #include "scan.h"
@@ -40,17 +39,13 @@ int plan_output_format(const char *input, int format)
 
 char *plan_output_name(const char *input, const char *tag, int format)
 {
-    static const char *const ext_of[] = { "jpg", "png", "bmp", "tga" };
     const char *ext = path_ext(path_basename(input));
     int out = plan_output_format(input, format);
     /* An input written in its own file format keeps its extension exactly
      * as spelled (a.JPEG gives a_ps.JPEG); GIF, PSD, PNM and the rest, and
      * any input converted by --format, get the output format's. */
-    int own_file_format = codec_output_format(ext);
-    if (own_file_format == CODEC_PNG && strcasecmp(ext, "png") != 0)
-        own_file_format = -1;
-    if (own_file_format != out)
-        ext = ext_of[out];
+    if (codec_format_of_ext(ext) != out)
+        ext = codec_format_ext(out);
     char *stem = path_stem(input);
     if (stem == NULL)
         return NULL;

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "codec.h"
@@ -21,17 +20,8 @@
 
 const char *scan_unread_format(const char *ext)
 {
-    static const struct { const char *ext, *format; } formats[] = {
-        { "webp", "WebP" }, { "tif", "TIFF" }, { "tiff", "TIFF" },
-        { "heic", "HEIF" }, { "heif", "HEIF" }, { "avif", "AVIF" },
-        { "jxl", "JPEG XL" }, { "jp2", "JPEG 2000" }, { "j2k", "JPEG 2000" },
-        { "ico", "ICO" }, { "svg", "SVG" }, { "dng", "camera raw" },
-        { "cr2", "camera raw" }, { "nef", "camera raw" }, { "arw", "camera raw" },
-    };
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-        if (strcasecmp(ext, formats[i].ext) == 0)
-            return formats[i].format;
-    return NULL;
+    const codec_format_info_t *info = codec_format_info(codec_format_of_ext(ext));
+    return info != NULL && info->read == CODEC_READ_NO ? info->name : NULL;
 }
 
 static int compare_unread(const void *a, const void *b)
