@@ -371,7 +371,7 @@ static void sniff_dir(const char *dir)
         size_t len;
         if (fileio_read_all(path, &data, &len, err, sizeof err) != 0)
             fail_msg("%s: %s", path, err);
-        int want = codec_format_of_ext(scan_ext(e->d_name)), got = codec_sniff(data, len);
+        int want = codec_format_of_ext(path_ext(e->d_name)), got = codec_sniff(data, len);
         if (got != want)
             fail_msg("%s sniffs as %s, not %s", path, got >= 0 ? codec_format_info(got)->name : "nothing",
                      codec_format_info(want)->name);
@@ -451,7 +451,7 @@ static void fixtures_fit_their_formats_depth_and_alpha(void **state)
     (void)state;
     int deepest[CODEC_FORMAT_COUNT] = { 0 };
     for (size_t f = 0; f < sizeof fixtures / sizeof fixtures[0]; f++) {
-        int format = codec_format_of_ext(scan_ext(fixtures[f].name));
+        int format = codec_format_of_ext(path_ext(fixtures[f].name));
         const codec_format_info_t *info = codec_format_info(format);
         assert_non_null(info);
         assert_true(fixtures[f].bits <= info->max_bits);
