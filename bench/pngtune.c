@@ -29,7 +29,7 @@ int main(int argc, char **argv)
         size_t len;
         image_t img;
         if (fileio_read_all(argv[i], &data, &len, err, sizeof err) != 0 ||
-            codec_decode(data, len, &img, err, sizeof err) != 0) {
+            codec_decode(data, len, CODEC_DEFAULT_MAX_PIXELS, &img, err, sizeof err) != 0) {
             fprintf(stderr, "pngtune: %s: %s\n", argv[i], err);
             return 1;
         }

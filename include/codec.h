@@ -134,17 +134,15 @@ int codec_output_format(const char *ext);
  * 16-bit RGBA. */
 #define CODEC_DEFAULT_MAX_PIXELS (1ull << 28)
 
-/* Sets the largest width x height codec_decode accepts; checked against
- * the file's header before anything is allocated. Before workers start. */
-void codec_set_max_pixels(uint64_t limit);
-
 /* Decodes an encoded image held in memory, in display orientation (EXIF
  * Orientation applied), with the file's own channels and depth (8 or 16
- * bits). On failure returns -1 and puts the reason in err, in words:
- * "cannot decode: ..." for damaged files, "unsupported: ..." for valid
- * ones noiseaug cannot handle (CMYK JPEG, HDR), "image too large: ...". */
-int codec_decode(const unsigned char *data, size_t len, image_t *out,
-                 char *err, size_t errlen);
+ * bits). An image of more than max_pixels (width x height) is refused from
+ * its header, before anything is allocated. On failure returns -1 and puts
+ * the reason in err, in words: "cannot decode: ..." for damaged files,
+ * "unsupported: ..." for valid ones noiseaug cannot handle (CMYK JPEG,
+ * HDR), "image too large: ...". */
+int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
+                 image_t *out, char *err, size_t errlen);
 
 /* Encodes img into out (which starts empty); quality applies to JPEG.
  * Returns 0, or -1 with the reason in err. */

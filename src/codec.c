@@ -230,17 +230,9 @@ int codec_can_read_ext(const char *ext)
     return codec_output_format(ext) >= 0;
 }
 
-/* Largest image decoded, in pixels; see codec_set_max_pixels. */
-static uint64_t max_pixels = CODEC_DEFAULT_MAX_PIXELS;
-
-void codec_set_max_pixels(uint64_t limit)
-{
-    max_pixels = limit;
-}
-
 /* Refuses a header's dimensions when they pass the pixel limit, before any
  * large allocation. */
-static int check_size(int w, int h, char *err, size_t errlen)
+static int check_size(int w, int h, uint64_t max_pixels, char *err, size_t errlen)
 {
     if (w > 0 && h > 0 && (uint64_t)w * (uint64_t)h <= max_pixels)
         return 0;
@@ -271,8 +263,8 @@ static void stb_reason(char *err, size_t errlen)
 }
 
 #ifdef NOISEAUG_WITH_TURBOJPEG
-static int turbo_decode(const unsigned char *data, size_t len, image_t *out,
-                        char *err, size_t errlen)
+static int turbo_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
+                        image_t *out, char *err, size_t errlen)
 {
     tjhandle tj = tjInitDecompress();
     if (tj == NULL) {
@@ -285,7 +277,7 @@ static int turbo_decode(const unsigned char *data, size_t len, image_t *out,
         snprintf(err, errlen, "cannot decode: %s", tjGetErrorStr2(tj));
         goto out;
     }
-    if (check_size(w, h, err, errlen) != 0)
+    if (check_size(w, h, max_pixels, err, errlen) != 0)
         goto out;
     int grey = colourspace == TJCS_GRAY;
     if (image_alloc(out, w, h, grey ? 1 : 3, 8) != 0) {
@@ -401,8 +393,8 @@ static void drop_added_alpha(const unsigned char *data, size_t len, image_t *img
     img->channels = 3;
 }
 
-static int stb_decode(const unsigned char *data, size_t len, image_t *out,
-                      char *err, size_t errlen)
+static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
+                      image_t *out, char *err, size_t errlen)
 {
     const stbi_uc *p = data;
     int n32 = (int)len, w, h, n;
@@ -412,13 +404,14 @@ static int stb_decode(const unsigned char *data, size_t len, image_t *out,
         uint32_t pw = (uint32_t)data[16] << 24 | (uint32_t)data[17] << 16 | (uint32_t)data[18] << 8 | data[19];
         uint32_t ph = (uint32_t)data[20] << 24 | (uint32_t)data[21] << 16 | (uint32_t)data[22] << 8 | data[23];
         if (pw > INT32_MAX || ph > INT32_MAX ||
-            check_size((int)pw, (int)ph, err, errlen) != 0) {
+            check_size((int)pw, (int)ph, max_pixels, err, errlen) != 0) {
             if (pw > INT32_MAX || ph > INT32_MAX)
                 snprintf(err, errlen, "image too large: %ux%u", pw, ph);
             return -1;
         }
     }
-    if (stbi_info_from_memory(p, n32, &w, &h, &n) && check_size(w, h, err, errlen) != 0)
+    if (stbi_info_from_memory(p, n32, &w, &h, &n) &&
+        check_size(w, h, max_pixels, err, errlen) != 0)
         return -1;
     if (stbi_is_hdr_from_memory(p, n32)) {
         snprintf(err, errlen, "unsupported: Radiance HDR holds floating-point samples, "
@@ -442,8 +435,8 @@ static int stb_decode(const unsigned char *data, size_t len, image_t *out,
     return 0;
 }
 
-int codec_decode(const unsigned char *data, size_t len, image_t *out,
-                 char *err, size_t errlen)
+int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
+                 image_t *out, char *err, size_t errlen)
 {
     out->pixels = NULL;
     if (len == 0) {
@@ -455,7 +448,7 @@ int codec_decode(const unsigned char *data, size_t len, image_t *out,
         return -1;
     }
     if (!jpeginfo_is_jpeg(data, len))
-        return stb_decode(data, len, out, err, errlen);
+        return stb_decode(data, len, max_pixels, out, err, errlen);
 
     if (jpeginfo_components(data, len) == 4) {
         snprintf(err, errlen, "unsupported: CMYK JPEG (4 colour components); "
@@ -463,9 +456,9 @@ int codec_decode(const unsigned char *data, size_t len, image_t *out,
         return -1;
     }
 #ifdef NOISEAUG_WITH_TURBOJPEG
-    int rc = turbo_decode(data, len, out, err, errlen);
+    int rc = turbo_decode(data, len, max_pixels, out, err, errlen);
 #else
-    int rc = stb_decode(data, len, out, err, errlen);
+    int rc = stb_decode(data, len, max_pixels, out, err, errlen);
 #endif
     if (rc != 0)
         return -1;

@@ -138,7 +138,6 @@ int main(int argc, char **argv)
         cli.plan.seed = random_seed();
     set_pool_size(cli.jobs);
     codec_init();
-    codec_set_max_pixels(cli.max_pixels);
     report_set_display(cli.quiet, cli.progress < 0 ? report_stderr_is_terminal() : cli.progress);
 
     scan_list_t list;
@@ -180,6 +179,7 @@ int main(int argc, char **argv)
         .plan = cli.plan,
         .include_originals = cli.include_originals,
         .jpeg_quality = cli.jpeg_quality,
+        .max_pixels = cli.max_pixels,
         .file_mode = file_mode,
         .labels = {
             .dir = cli.labels,

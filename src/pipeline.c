@@ -100,7 +100,7 @@ static int load_image(job_t *job, const char *path, image_t *img, char *err,
     lap(job, partner ? STAGE_PARTNER : STAGE_READ, mark);
     if (rc != 0)
         return -1;
-    rc = codec_decode(data, len, img, err, errlen);
+    rc = codec_decode(data, len, job->owner->cfg->max_pixels, img, err, errlen);
     free(data);
     lap(job, partner ? STAGE_PARTNER : STAGE_DECODE, mark);
     return rc;

@@ -23,7 +23,7 @@ static int load(const char *path, image_t *img)
     size_t len;
     char err[512];
     if (fileio_read_all(path, &data, &len, err, sizeof err) != 0 ||
-        codec_decode(data, len, img, err, sizeof err) != 0) {
+        codec_decode(data, len, CODEC_DEFAULT_MAX_PIXELS, img, err, sizeof err) != 0) {
         fprintf(stderr, "gallery: %s: %s\n", path, err);
         return -1;
     }

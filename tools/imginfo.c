@@ -38,7 +38,7 @@ int main(int argc, char **argv)
         char err[512];
         image_t img = { 0 };
         if (fileio_read_all(argv[i], &data, &len, err, sizeof err) != 0 ||
-            codec_decode(data, len, &img, err, sizeof err) != 0) {
+            codec_decode(data, len, CODEC_DEFAULT_MAX_PIXELS, &img, err, sizeof err) != 0) {
             fprintf(stderr, "imginfo: %s: %s\n", argv[i], err);
             rc = 1;
         } else {

@@ -16,6 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static image_t partner;
 
+/* Large enough for real shapes, small enough that a fuzzed header cannot
+ * make an iteration slow. */
+#define FUZZ_MAX_PIXELS (1u << 22)
+
 static void setup(void)
 {
     static int done;
@@ -23,9 +27,6 @@ static void setup(void)
         return;
     done = 1;
     codec_init();
-    /* Large enough for real shapes, small enough that a fuzzed header
-     * cannot make an iteration slow. */
-    codec_set_max_pixels(1u << 22);
     if (image_alloc(&partner, 7, 5, 2, 16) == 0)
         for (size_t i = 0; i < image_sample_count(&partner); i++)
             ((uint16_t *)partner.pixels)[i] = (uint16_t)(i * 4099u);
@@ -36,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setup();
     char err[512];
     image_t img;
-    if (codec_decode(data, size, &img, err, sizeof err) != 0)
+    if (codec_decode(data, size, FUZZ_MAX_PIXELS, &img, err, sizeof err) != 0)
         return 0;
     size_t bytes = image_sample_count(&img) * (size_t)(img.bits / 8);
     unsigned char *original = malloc(bytes);
@@ -60,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (codec_encode(&img, f, 90, &out, err, sizeof err) == 0) {
             image_t back;
             /* Our own outputs must always decode, with the same shape. */
-            if (codec_decode(out.data, out.len, &back, err, sizeof err) != 0 ||
+            if (codec_decode(out.data, out.len, FUZZ_MAX_PIXELS, &back, err, sizeof err) != 0 ||
                 back.width != img.width || back.height != img.height)
                 abort();
             image_free(&back);
