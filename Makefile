@@ -81,6 +81,15 @@ $(BIN): $(LIB_OBJ) $(BUILD)/main.o
 $(BUILD)/gen_samples $(BUILD)/imginfo $(BUILD)/gallery: $(BUILD)/%: tools/%.c $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
+# The encoders only the fixtures need (progressive and CMYK JPEG, palette
+# and interlaced PNG) stay out of noiseaug: only the sample generator and
+# the codec's unit test link them.
+FIXTURE_OBJ := $(BUILD)/tools/fixture_encoders.o
+$(FIXTURE_OBJ): tools/fixture_encoders.c tools/fixture_encoders.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/gen_samples $(BUILD)/tests/test_codec: $(FIXTURE_OBJ)
+
 # --- setup -------------------------------------------------------------
 # Debian packages the build and the tests need. tools/install-deps installs
 # the missing ones (apt-get, through sudo when not root) and does nothing

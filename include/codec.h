@@ -12,7 +12,6 @@
 
 #include "bytebuf.h"
 #include "image.h"
-#include "pngwrite.h"
 
 /* Every format noiseaug knows by name. The first four are the ones it
  * writes; their values are what --format and a plan hold. */
@@ -149,17 +148,10 @@ int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
 int codec_encode(const image_t *img, codec_format_t format, int quality,
                  codec_buffer_t *out, char *err, size_t errlen);
 
-/* Encodes a PNG with noiseaug's own writer (16-bit, palette, interlace),
- * deflated as the codec's other PNGs are. Returns 0, or -1. */
-int codec_png_encode(const pngwrite_image_t *img, codec_buffer_t *out);
-
-/* JPEG variants, for test fixtures. */
-enum { CODEC_JPEG_BASELINE, CODEC_JPEG_PROGRESSIVE, CODEC_JPEG_CMYK };
-
-/* Encodes a progressive JPEG, or a CMYK one from 4 channels read as C, M,
- * Y, K. Only the libjpeg-turbo build can; the stb build returns -1. */
-int codec_encode_jpeg_variant(const image_t *img, int quality, int variant,
-                              codec_buffer_t *out, char *err, size_t errlen);
+/* zlib-compresses len bytes as the codec's PNGs are (libdeflate in the
+ * default build), into a malloc'd buffer; NULL on failure. For PNG writers
+ * outside the codec, such as the test fixtures'. */
+unsigned char *codec_png_deflate(const unsigned char *data, size_t len, size_t *out_len);
 
 /* Frees an encode buffer and leaves it empty. */
 void codec_buffer_free(codec_buffer_t *buf);

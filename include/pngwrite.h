@@ -1,7 +1,8 @@
-/* pngwrite: a small PNG encoder for what stb_image_write cannot write:
- * 16-bit samples, palettes, and Adam7 interlacing (the last two for the
- * test fixtures). Samples go out big-endian as PNG wants; every row gets
- * filter 0 (none), and the zlib stream comes from the caller's deflate. */
+/* pngwrite: a small PNG encoder for what stb_image_write cannot write,
+ * 16-bit samples. Samples go out big-endian as PNG wants; every row gets
+ * filter 0 (none), and the zlib stream comes from the caller's deflate.
+ * (Palette and interlaced PNGs, which only the test fixtures need, are
+ * written by tools/fixture_encoders.c.) */
 #ifndef NOISEAUG_PNGWRITE_H
 #define NOISEAUG_PNGWRITE_H
 
@@ -14,16 +15,13 @@ typedef unsigned char *pngwrite_deflate_fn(const unsigned char *data, size_t len
 
 typedef struct {
     int width, height;
-    int channels;                 /* 1..4, or 1 with a palette */
-    int bits;                     /* 8 or 16 */
-    const void *pixels;           /* interleaved; uint16_t when bits = 16 */
-    const unsigned char *palette; /* RGB triples, or NULL */
-    int palette_size;             /* 1..256 entries when palette is set */
-    int interlace;                /* 1 for Adam7 */
+    int channels;            /* 1..4: grey, grey + alpha, RGB, RGBA */
+    const uint16_t *pixels;  /* interleaved 16-bit samples */
 } pngwrite_image_t;
 
-/* Encodes img as a PNG into a malloc'd buffer (*out, *out_len). Returns 0,
- * or -1 when memory is short, the shape is invalid or deflate fails. */
+/* Encodes img as a 16-bit PNG into a malloc'd buffer (*out, *out_len).
+ * Returns 0, or -1 when memory is short, the shape is invalid or deflate
+ * fails. */
 int pngwrite_encode(const pngwrite_image_t *img, pngwrite_deflate_fn *deflate,
                     unsigned char **out, size_t *out_len);
 

@@ -307,8 +307,8 @@ out:
 #endif
 
 #ifdef NOISEAUG_WITH_TURBOJPEG
-static int turbo_encode(const image_t *img, int quality, int variant,
-                        codec_buffer_t *out, char *err, size_t errlen)
+static int turbo_encode(const image_t *img, int quality, codec_buffer_t *out,
+                        char *err, size_t errlen)
 {
     /* JPEG has no alpha; 2 and 4 channels are written as grey and RGB. */
     static const int pixel_format[5] = { 0, TJPF_GRAY, TJPF_GRAY, TJPF_RGB, TJPF_RGBX };
@@ -325,7 +325,7 @@ static int turbo_encode(const image_t *img, int quality, int variant,
             grey[i] = src[2 * i];
         src = grey;
     }
-    int pf = variant == CODEC_JPEG_CMYK ? TJPF_CMYK : pixel_format[img->channels];
+    int pf = pixel_format[img->channels];
     /* A JPEG input is written with its own chroma subsampling: the output
      * keeps the input's colour resolution, no more (4:4:4 would double the
      * file and the encode time of a 4:2:0 photo) and no less. Other inputs
@@ -346,9 +346,8 @@ static int turbo_encode(const image_t *img, int quality, int variant,
     }
     out->cap = size;
     unsigned char *dst = out->data;
-    int flags = TJFLAG_NOREALLOC | (variant == CODEC_JPEG_PROGRESSIVE ? TJFLAG_PROGRESSIVE : 0);
     if (tjCompress2(tj, src, img->width, 0, img->height, pf, &dst, &size,
-                    subsamp, quality, flags) != 0) {
+                    subsamp, quality, TJFLAG_NOREALLOC) != 0) {
         snprintf(err, errlen, "cannot encode: %s", tjGetErrorStr2(tj));
         goto out;
     }
@@ -473,9 +472,8 @@ int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
     return 0;
 }
 
-/* zlib stream for the 16-bit PNG writer, through the same deflate as
- * stb_image_write's PNGs (libdeflate in the default build). */
-static unsigned char *png_deflate(const unsigned char *data, size_t len, size_t *out_len)
+/* The 16-bit PNG writer deflates as stb_image_write's PNGs do. */
+unsigned char *codec_png_deflate(const unsigned char *data, size_t len, size_t *out_len)
 {
     if (len > (size_t)INT32_MAX)
         return NULL;
@@ -486,11 +484,11 @@ static unsigned char *png_deflate(const unsigned char *data, size_t len, size_t 
     return z;
 }
 
-int codec_png_encode(const pngwrite_image_t *img, codec_buffer_t *out)
+static int png16_encode(const pngwrite_image_t *img, codec_buffer_t *out)
 {
     unsigned char *data;
     size_t len;
-    if (pngwrite_encode(img, png_deflate, &data, &len) != 0)
+    if (pngwrite_encode(img, codec_png_deflate, &data, &len) != 0)
         return -1;
     out->data = data;
     out->len = out->cap = len;
@@ -516,9 +514,8 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
     if (img->bits == 16) {
         /* stb_image_write has no 16-bit writer; PNG is the one format here
          * that holds 16-bit samples. */
-        pngwrite_image_t png = { img->width, img->height, img->channels, 16,
-                                 img->pixels, NULL, 0, 0 };
-        if (format != CODEC_PNG || codec_png_encode(&png, out) != 0) {
+        pngwrite_image_t png = { img->width, img->height, img->channels, img->pixels };
+        if (format != CODEC_PNG || png16_encode(&png, out) != 0) {
             snprintf(err, errlen, "cannot encode: %s",
                      format != CODEC_PNG ? "16-bit samples need PNG" : "out of memory");
             return -1;
@@ -537,7 +534,7 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
     switch (format) {
     case CODEC_JPEG:
 #ifdef NOISEAUG_WITH_TURBOJPEG
-        return turbo_encode(img, quality, CODEC_JPEG_BASELINE, out, err, errlen);
+        return turbo_encode(img, quality, out, err, errlen);
 #else
         ok = stbi_write_jpg_to_func(buffer_append, out, w, h, c, img->pixels, quality);
         break;
@@ -566,20 +563,4 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
 void codec_buffer_free(codec_buffer_t *buf)
 {
     bytebuf_free(buf);
-}
-
-int codec_encode_jpeg_variant(const image_t *img, int quality, int variant,
-                              codec_buffer_t *out, char *err, size_t errlen)
-{
-#ifdef NOISEAUG_WITH_TURBOJPEG
-    if (img->bits != 8 || (variant == CODEC_JPEG_CMYK && img->channels != 4)) {
-        snprintf(err, errlen, "cannot encode: wrong shape for this JPEG variant");
-        return -1;
-    }
-    return turbo_encode(img, quality, variant, out, err, errlen);
-#else
-    (void)img, (void)quality, (void)variant, (void)out;
-    snprintf(err, errlen, "cannot encode: JPEG variants need the libjpeg-turbo build");
-    return -1;
-#endif
 }

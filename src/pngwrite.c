@@ -1,4 +1,4 @@
-/* pngwrite: signature, IHDR, [PLTE], IDAT, IEND, each with its CRC. */
+/* pngwrite: signature, IHDR, IDAT, IEND, each with its CRC. */
 #include "pngwrite.h"
 
 #include "bytebuf.h"
@@ -34,53 +34,23 @@ static void chunk(bytebuf_t *b, const char type[4], const unsigned char *p, size
         put32(b, pngwrite_crc32(0, b->data + start, n + 4));
 }
 
-/* Adam7 passes: start x, start y, step x, step y. */
-static const int adam7[7][4] = {
-    { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4, 4, 8 }, { 2, 0, 4, 4 },
-    { 0, 2, 2, 4 }, { 1, 0, 2, 2 }, { 0, 1, 1, 2 },
-};
-
-/* Appends the filtered (filter 0) rows of one pass to raw. */
-static void pass_rows(bytebuf_t *raw, const pngwrite_image_t *img, int x0, int y0,
-                      int dx, int dy)
-{
-    size_t bps = (size_t)img->bits / 8, px = (size_t)img->channels * bps;
-    for (int y = y0; y < img->height; y += dy) {
-        if (x0 >= img->width)
-            break;
-        unsigned char f = 0;
-        bytebuf_append(raw, &f, 1);
-        for (int x = x0; x < img->width; x += dx) {
-            size_t at = ((size_t)y * (size_t)img->width + (size_t)x) * px;
-            if (img->bits == 8) {
-                bytebuf_append(raw, (const unsigned char *)img->pixels + at, px);
-                continue;
-            }
-            const uint16_t *s = (const uint16_t *)((const unsigned char *)img->pixels + at);
-            for (int c = 0; c < img->channels; c++) {
-                unsigned char be[2] = { (unsigned char)(s[c] >> 8), (unsigned char)s[c] };
-                bytebuf_append(raw, be, 2);
-            }
-        }
-    }
-}
-
 int pngwrite_encode(const pngwrite_image_t *img, pngwrite_deflate_fn *deflate,
                     unsigned char **out, size_t *out_len)
 {
     static const unsigned char colour_type[5] = { 0, 0, 4, 2, 6 };
     *out = NULL;
-    if (img->width <= 0 || img->height <= 0 || img->channels < 1 ||
-        img->channels > 4 || (img->bits != 8 && img->bits != 16) ||
-        (img->palette && (img->channels != 1 || img->bits != 8 ||
-                          img->palette_size < 1 || img->palette_size > 256)))
+    if (img->width <= 0 || img->height <= 0 || img->channels < 1 || img->channels > 4)
         return -1;
     bytebuf_t raw = { 0 }, png = { 0 };
-    if (img->interlace) {
-        for (int p = 0; p < 7; p++)
-            pass_rows(&raw, img, adam7[p][0], adam7[p][1], adam7[p][2], adam7[p][3]);
-    } else {
-        pass_rows(&raw, img, 0, 0, 1, 1);
+    size_t row = (size_t)img->width * (size_t)img->channels;
+    for (int y = 0; y < img->height; y++) {
+        unsigned char filter = 0;
+        bytebuf_append(&raw, &filter, 1);
+        const uint16_t *s = img->pixels + (size_t)y * row;
+        for (size_t i = 0; i < row; i++) {
+            unsigned char be[2] = { (unsigned char)(s[i] >> 8), (unsigned char)s[i] };
+            bytebuf_append(&raw, be, 2);
+        }
     }
     size_t zlen = 0;
     unsigned char *z = raw.failed ? NULL : deflate(raw.data, raw.len, &zlen);
@@ -95,12 +65,9 @@ int pngwrite_encode(const pngwrite_image_t *img, pngwrite_deflate_fn *deflate,
         (unsigned char)(img->width >> 8), (unsigned char)img->width,
         (unsigned char)(img->height >> 24), (unsigned char)(img->height >> 16),
         (unsigned char)(img->height >> 8), (unsigned char)img->height,
-        (unsigned char)img->bits, img->palette ? 3 : colour_type[img->channels],
-        0, 0, (unsigned char)(img->interlace ? 1 : 0),
+        16, colour_type[img->channels], 0, 0, 0,
     };
     chunk(&png, "IHDR", ihdr, sizeof ihdr);
-    if (img->palette)
-        chunk(&png, "PLTE", img->palette, 3 * (size_t)img->palette_size);
     chunk(&png, "IDAT", z, zlen);
     chunk(&png, "IEND", NULL, 0);
     free(z);

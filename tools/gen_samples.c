@@ -23,6 +23,7 @@
 
 #include "codec.h"
 #include "fileio.h"
+#include "fixture_encoders.h"
 #include "image.h"
 #include "pngwrite.h"
 #include "rng.h"
@@ -261,17 +262,21 @@ static void cube_palette(unsigned char *pal)
     }
 }
 
-static int png_file(const char *dir, const char *name, const pngwrite_image_t *png)
+/* Deflated as the codec's own PNGs are. */
+static int png_file(const char *dir, const char *name, const fixture_png_t *png)
 {
-    codec_buffer_t buf = { 0 };
-    if (codec_png_encode(png, &buf) != 0) {
+    unsigned char *data;
+    size_t len;
+    if (fixture_encode_png(png, codec_png_deflate, &data, &len) != 0) {
         fprintf(stderr, "gen_samples: %s: cannot encode\n", name);
         return -1;
     }
-    return write_buffer(dir, name, &buf);
+    int rc = write_named(dir, name, data, len);
+    free(data);
+    return rc;
 }
 
-/* Palette PNG and Adam7-interlaced PNG, through noiseaug's own writer. */
+/* Palette PNG and Adam7-interlaced PNG. */
 static int special_pngs(const char *dir)
 {
     image_t img;
@@ -284,13 +289,13 @@ static int special_pngs(const char *dir)
     for (size_t i = 0; i < n; i++)
         idx[i] = cube_index((unsigned char *)img.pixels + 3 * i);
     cube_palette(pal);
-    pngwrite_image_t p = { 64, 48, 1, 8, idx, pal, 216, 0 };
+    fixture_png_t p = { 64, 48, 1, idx, pal, 216, 0 };
     int rc = png_file(dir, "palette.png", &p);
     free(idx);
     image_free(&img);
     if (rc != 0 || f_image(&img, 61, 47, 3, 8) != 0)
         return -1;
-    pngwrite_image_t il = { 61, 47, 3, 8, img.pixels, NULL, 0, 1 };
+    fixture_png_t il = { 61, 47, 3, img.pixels, NULL, 0, 1 };
     rc = png_file(dir, "interlaced.png", &il);
     image_free(&img);
     return rc;
@@ -336,6 +341,8 @@ static int exif_jpeg(const char *dir, int orientation)
     return rc;
 }
 
+/* A JPEG of the F: baseline (variant -1, the codec's own) or one of the
+ * fixture-only kinds. */
 static int jpeg_variant(const char *dir, const char *name, int channels, int variant)
 {
     image_t img;
@@ -343,9 +350,9 @@ static int jpeg_variant(const char *dir, const char *name, int channels, int var
         return -1;
     codec_buffer_t buf = { 0 };
     char err[256];
-    int rc = variant == CODEC_JPEG_BASELINE
+    int rc = variant < 0
         ? codec_encode(&img, CODEC_JPEG, 95, &buf, err, sizeof err)
-        : codec_encode_jpeg_variant(&img, 95, variant, &buf, err, sizeof err);
+        : fixture_encode_jpeg(&img, 95, (fixture_jpeg_t)variant, &buf, err, sizeof err);
     image_free(&img);
     if (rc != 0) {
         fprintf(stderr, "gen_samples: %s: %s\n", name, err);
@@ -527,7 +534,7 @@ static int unsupported_files(const char *dir)
 {
     if (bomb_png(dir) != 0)
         return -1;
-    if (jpeg_variant(dir, "cmyk.jpg", 4, CODEC_JPEG_CMYK) != 0)
+    if (jpeg_variant(dir, "cmyk.jpg", 4, FIXTURE_JPEG_CMYK) != 0)
         return -1;
     /* A 4x4 Radiance HDR, flat (not run-length) RGBE pixels. */
     unsigned char hdr[128];
@@ -570,8 +577,8 @@ static int write_formats(const char *dir)
     rc |= f_file(f, "grey.tga", 50, 30, 1, 8, CODEC_TGA);
     rc |= f_file(f, "rgba.tga", 50, 30, 4, 8, CODEC_TGA);
     rc |= special_pngs(f);
-    rc |= jpeg_variant(f, "grey.jpg", 1, CODEC_JPEG_BASELINE);
-    rc |= jpeg_variant(f, "progressive.jpg", 3, CODEC_JPEG_PROGRESSIVE);
+    rc |= jpeg_variant(f, "grey.jpg", 1, -1);
+    rc |= jpeg_variant(f, "progressive.jpg", 3, FIXTURE_JPEG_PROGRESSIVE);
     for (int o = 1; o <= 8; o++)
         rc |= exif_jpeg(f, o);
     rc |= gif_file(f);

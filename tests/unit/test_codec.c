@@ -1,5 +1,6 @@
-/* Unit tests for codec, pngwrite, jpeginfo and image_orient, on the
- * fixtures in data/formats and data/unsupported (run from the repo root). */
+/* Unit tests for codec, its format table, pngwrite, the fixture encoders,
+ * jpeginfo and image_orient, on the fixtures in data/formats and
+ * data/unsupported (run from the repo root). */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,8 +16,11 @@
 #include "fileio.h"
 #include "jpeginfo.h"
 #include "noise.h"
+#include "pngwrite.h"
 #include "scan.h"
 #include "path.h"
+/* Linked into this test only (see the Makefile): not part of noiseaug. */
+#include "../../tools/fixture_encoders.h"
 
 typedef struct {
     const char *name;
@@ -248,14 +252,14 @@ static unsigned char *inflate_free_zlib(const unsigned char *data, size_t len, s
 static void pngwrite_round_trips(void **state)
 {
     (void)state;
-    /* 16-bit RGBA with every byte pattern, plain and interlaced, and a
-     * palette image, each through the writer and back through stb. */
+    /* 16-bit samples of every byte pattern and of each channel count,
+     * through the writer and back through stb. */
     enum { W = 37, H = 23 };
     uint16_t px[W * H * 4];
     for (size_t i = 0; i < sizeof px / sizeof px[0]; i++)
         px[i] = (uint16_t)(i * 2654435761u >> 7);
-    for (int interlace = 0; interlace <= 1; interlace++) {
-        pngwrite_image_t in = { W, H, 4, 16, px, NULL, 0, interlace };
+    for (int c = 1; c <= 4; c++) {
+        pngwrite_image_t in = { W, H, c, px };
         unsigned char *png;
         size_t len;
         assert_int_equal(pngwrite_encode(&in, inflate_free_zlib, &png, &len), 0);
@@ -263,6 +267,38 @@ static void pngwrite_round_trips(void **state)
         char err[512];
         assert_int_equal(decode(png, len, &img, err, sizeof err), 0);
         assert_int_equal(img.bits, 16);
+        assert_int_equal(img.channels, c);
+        assert_memory_equal(img.pixels, px, (size_t)W * H * (size_t)c * 2);
+        image_free(&img);
+        free(png);
+    }
+    pngwrite_image_t bad = { W, H, 5, px };
+    unsigned char *png;
+    size_t len;
+    assert_int_equal(pngwrite_encode(&bad, inflate_free_zlib, &png, &len), -1);
+    /* The CRC of "IEND" is a constant every PNG ends with. */
+    assert_int_equal(pngwrite_crc32(0, (const unsigned char *)"IEND", 4), 0xAE426082u);
+}
+
+/* The fixture-only PNG kinds (tools/fixture_encoders.c): plain and
+ * interlaced RGBA, and a palette image, read back by the codec. */
+static void fixture_pngs_round_trip(void **state)
+{
+    (void)state;
+    enum { W = 37, H = 23 };
+    uint8_t px[W * H * 4];
+    for (size_t i = 0; i < sizeof px; i++)
+        px[i] = (uint8_t)(i * 2654435761u >> 13);
+    image_t img;
+    char err[512];
+    unsigned char *png;
+    size_t len;
+    for (int interlace = 0; interlace <= 1; interlace++) {
+        fixture_png_t in = { W, H, 4, px, NULL, 0, interlace };
+        assert_int_equal(fixture_encode_png(&in, inflate_free_zlib, &png, &len), 0);
+        assert_int_equal(png[28], interlace);  /* IHDR's interlace method */
+        assert_int_equal(decode(png, len, &img, err, sizeof err), 0);
+        assert_int_equal(img.bits, 8);
         assert_int_equal(img.channels, 4);
         assert_memory_equal(img.pixels, px, sizeof px);
         image_free(&img);
@@ -272,20 +308,57 @@ static void pngwrite_round_trips(void **state)
     unsigned char pal[4 * 3] = { 255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 9, 9 };
     for (size_t i = 0; i < sizeof idx; i++)
         idx[i] = (uint8_t)(i % 4);
-    pngwrite_image_t in = { W, H, 1, 8, idx, pal, 4, 0 };
-    unsigned char *png;
-    size_t len;
-    assert_int_equal(pngwrite_encode(&in, inflate_free_zlib, &png, &len), 0);
-    image_t img;
-    char err[512];
+    fixture_png_t in = { W, H, 1, idx, pal, 4, 0 };
+    assert_int_equal(fixture_encode_png(&in, inflate_free_zlib, &png, &len), 0);
     assert_int_equal(decode(png, len, &img, err, sizeof err), 0);
     assert_int_equal(img.channels, 3);
     for (size_t i = 0; i < sizeof idx; i++)
         assert_memory_equal((uint8_t *)img.pixels + 3 * i, pal + 3 * idx[i], 3);
     image_free(&img);
     free(png);
-    /* The CRC of "IEND" is a constant every PNG ends with. */
-    assert_int_equal(pngwrite_crc32(0, (const unsigned char *)"IEND", 4), 0xAE426082u);
+}
+
+/* The fixture-only JPEG kinds: a progressive one reads back as the image
+ * it was made from (within JPEG's loss), a CMYK one is refused in words. */
+static void fixture_jpegs(void **state)
+{
+    (void)state;
+    image_t rgb, cmyk;
+    char err[512];
+    assert_int_equal(image_alloc(&rgb, 24, 16, 3, 8), 0);
+    assert_int_equal(image_alloc(&cmyk, 24, 16, 4, 8), 0);
+    for (size_t i = 0; i < image_sample_count(&rgb); i++)  /* smooth ramps */
+        ((uint8_t *)rgb.pixels)[i] = (uint8_t)(40 + 4 * (i / 3 % 24) + 5 * (i / 72) + 30 * (i % 3));
+    memset(cmyk.pixels, 40, image_sample_count(&cmyk));
+    codec_buffer_t p = { 0 }, c = { 0 };
+    int rp = fixture_encode_jpeg(&rgb, 95, FIXTURE_JPEG_PROGRESSIVE, &p, err, sizeof err);
+    int rc = fixture_encode_jpeg(&cmyk, 95, FIXTURE_JPEG_CMYK, &c, err, sizeof err);
+#ifdef NOISEAUG_WITH_TURBOJPEG
+    image_t back;
+    assert_int_equal(rp, 0);
+    assert_int_equal(rc, 0);
+    assert_int_equal(decode(p.data, p.len, &back, err, sizeof err), 0);
+    assert_int_equal(back.channels, 3);
+    for (size_t i = 0; i < image_sample_count(&rgb); i++) {
+        int d = ((uint8_t *)back.pixels)[i] - ((uint8_t *)rgb.pixels)[i];
+        assert_true(d >= -24 && d <= 24);
+    }
+    image_free(&back);
+    assert_int_equal(decode(c.data, c.len, &back, err, sizeof err), -1);
+    assert_string_equal(err, "unsupported: CMYK JPEG (4 colour components); convert it to RGB first");
+    /* CMYK takes 4 channels, progressive 1 or 3. */
+    assert_int_equal(fixture_encode_jpeg(&rgb, 95, FIXTURE_JPEG_CMYK, &c, err, sizeof err), -1);
+    assert_int_equal(fixture_encode_jpeg(&cmyk, 95, FIXTURE_JPEG_PROGRESSIVE, &c, err,
+                                         sizeof err), -1);
+#else
+    assert_int_equal(rp, -1);
+    assert_int_equal(rc, -1);
+    assert_string_equal(err, "cannot encode: JPEG variants need the libjpeg-turbo build");
+#endif
+    codec_buffer_free(&p);
+    codec_buffer_free(&c);
+    image_free(&rgb);
+    image_free(&cmyk);
 }
 
 /* --- the format table ------------------------------------------------------ */
@@ -555,6 +628,8 @@ int main(void)
         cmocka_unit_test(unsupported_files_are_refused_in_words),
         cmocka_unit_test(pixel_limit_is_checked_before_decoding),
         cmocka_unit_test(pngwrite_round_trips),
+        cmocka_unit_test(fixture_pngs_round_trip),
+        cmocka_unit_test(fixture_jpegs),
         cmocka_unit_test(every_input_extension_maps_to_its_format),
         cmocka_unit_test(formats_named_but_not_read),
         cmocka_unit_test(signatures_recognise_every_fixture),

@@ -1,0 +1,143 @@
+/* fixture_encoders: progressive and CMYK JPEG; palette and interlaced PNG.
+ * The fixtures in data/ are committed, and `make data` must reproduce them
+ * byte for byte: these encoders make the same calls, with the same
+ * settings, as the codec's own encoders did when they held them. */
+#include "fixture_encoders.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytebuf.h"
+
+#ifdef NOISEAUG_WITH_TURBOJPEG
+#include <turbojpeg.h>
+#endif
+
+int fixture_encode_jpeg(const image_t *img, int quality, fixture_jpeg_t kind,
+                        codec_buffer_t *out, char *err, size_t errlen)
+{
+#ifdef NOISEAUG_WITH_TURBOJPEG
+    int cmyk = kind == FIXTURE_JPEG_CMYK;
+    if (img->bits != 8 || (cmyk ? img->channels != 4 : img->channels != 1 && img->channels != 3)) {
+        snprintf(err, errlen, "cannot encode: wrong shape for this JPEG variant");
+        return -1;
+    }
+    int pf = cmyk ? TJPF_CMYK : img->channels == 1 ? TJPF_GRAY : TJPF_RGB;
+    int subsamp = pf == TJPF_GRAY ? TJSAMP_GRAY : TJSAMP_444;
+    unsigned long size = tjBufSize(img->width, img->height, subsamp);
+    int rc = -1;
+    tjhandle tj = tjInitCompress();
+    out->data = malloc(size);
+    if (tj == NULL || out->data == NULL) {
+        snprintf(err, errlen, "cannot encode: out of memory");
+        goto out;
+    }
+    out->cap = size;
+    unsigned char *dst = out->data;
+    int flags = TJFLAG_NOREALLOC | (cmyk ? 0 : TJFLAG_PROGRESSIVE);
+    if (tjCompress2(tj, img->pixels, img->width, 0, img->height, pf, &dst, &size,
+                    subsamp, quality, flags) != 0) {
+        snprintf(err, errlen, "cannot encode: %s", tjGetErrorStr2(tj));
+        goto out;
+    }
+    out->len = size;
+    rc = 0;
+out:
+    if (rc != 0)
+        codec_buffer_free(out);
+    if (tj != NULL)
+        tjDestroy(tj);
+    return rc;
+#else
+    (void)img, (void)quality, (void)kind, (void)out;
+    snprintf(err, errlen, "cannot encode: JPEG variants need the libjpeg-turbo build");
+    return -1;
+#endif
+}
+
+static void put32(bytebuf_t *b, uint32_t v)
+{
+    unsigned char be[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+                            (unsigned char)(v >> 8), (unsigned char)v };
+    bytebuf_append(b, be, 4);
+}
+
+static void chunk(bytebuf_t *b, const char type[4], const unsigned char *p, size_t n)
+{
+    put32(b, (uint32_t)n);
+    size_t start = b->len;
+    bytebuf_append(b, type, 4);
+    bytebuf_append(b, p, n);
+    if (!b->failed)
+        put32(b, pngwrite_crc32(0, b->data + start, n + 4));
+}
+
+/* Adam7 passes: start x, start y, step x, step y. */
+static const int adam7[7][4] = {
+    { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4, 4, 8 }, { 2, 0, 4, 4 },
+    { 0, 2, 2, 4 }, { 1, 0, 2, 2 }, { 0, 1, 1, 2 },
+};
+
+/* Appends the filtered (filter 0) rows of one pass to raw. */
+static void pass_rows(bytebuf_t *raw, const fixture_png_t *img, int x0, int y0,
+                      int dx, int dy)
+{
+    size_t px = (size_t)img->channels;
+    for (int y = y0; y < img->height; y += dy) {
+        if (x0 >= img->width)
+            break;
+        unsigned char f = 0;
+        bytebuf_append(raw, &f, 1);
+        for (int x = x0; x < img->width; x += dx)
+            bytebuf_append(raw, img->pixels + ((size_t)y * (size_t)img->width + (size_t)x) * px,
+                           px);
+    }
+}
+
+int fixture_encode_png(const fixture_png_t *img, pngwrite_deflate_fn *deflate,
+                       unsigned char **out, size_t *out_len)
+{
+    static const unsigned char colour_type[5] = { 0, 0, 4, 2, 6 };
+    *out = NULL;
+    if (img->width <= 0 || img->height <= 0 || img->channels < 1 || img->channels > 4 ||
+        (img->palette && (img->channels != 1 || img->palette_size < 1 ||
+                          img->palette_size > 256)))
+        return -1;
+    bytebuf_t raw = { 0 }, png = { 0 };
+    if (img->interlace) {
+        for (int p = 0; p < 7; p++)
+            pass_rows(&raw, img, adam7[p][0], adam7[p][1], adam7[p][2], adam7[p][3]);
+    } else {
+        pass_rows(&raw, img, 0, 0, 1, 1);
+    }
+    size_t zlen = 0;
+    unsigned char *z = raw.failed ? NULL : deflate(raw.data, raw.len, &zlen);
+    free(raw.data);
+    if (z == NULL)
+        return -1;
+
+    static const unsigned char signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    bytebuf_append(&png, signature, 8);
+    unsigned char ihdr[13] = {
+        (unsigned char)(img->width >> 24), (unsigned char)(img->width >> 16),
+        (unsigned char)(img->width >> 8), (unsigned char)img->width,
+        (unsigned char)(img->height >> 24), (unsigned char)(img->height >> 16),
+        (unsigned char)(img->height >> 8), (unsigned char)img->height,
+        8, img->palette ? 3 : colour_type[img->channels],
+        0, 0, (unsigned char)(img->interlace ? 1 : 0),
+    };
+    chunk(&png, "IHDR", ihdr, sizeof ihdr);
+    if (img->palette)
+        chunk(&png, "PLTE", img->palette, 3 * (size_t)img->palette_size);
+    chunk(&png, "IDAT", z, zlen);
+    chunk(&png, "IEND", NULL, 0);
+    free(z);
+    if (png.failed) {
+        free(png.data);
+        return -1;
+    }
+    *out = png.data;
+    *out_len = png.len;
+    return 0;
+}
