@@ -56,23 +56,6 @@ out:
 #endif
 }
 
-static void put32(bytebuf_t *b, uint32_t v)
-{
-    unsigned char be[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
-                            (unsigned char)(v >> 8), (unsigned char)v };
-    bytebuf_append(b, be, 4);
-}
-
-static void chunk(bytebuf_t *b, const char type[4], const unsigned char *p, size_t n)
-{
-    put32(b, (uint32_t)n);
-    size_t start = b->len;
-    bytebuf_append(b, type, 4);
-    bytebuf_append(b, p, n);
-    if (!b->failed)
-        put32(b, pngwrite_crc32(0, b->data + start, n + 4));
-}
-
 /* Adam7 passes: start x, start y, step x, step y. */
 static const int adam7[7][4] = {
     { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4, 4, 8 }, { 2, 0, 4, 4 },
@@ -104,40 +87,18 @@ int fixture_encode_png(const fixture_png_t *img, pngwrite_deflate_fn *deflate,
         (img->palette && (img->channels != 1 || img->palette_size < 1 ||
                           img->palette_size > 256)))
         return -1;
-    bytebuf_t raw = { 0 }, png = { 0 };
+    bytebuf_t raw = { 0 };
     if (img->interlace) {
         for (int p = 0; p < 7; p++)
             pass_rows(&raw, img, adam7[p][0], adam7[p][1], adam7[p][2], adam7[p][3]);
     } else {
         pass_rows(&raw, img, 0, 0, 1, 1);
     }
-    size_t zlen = 0;
-    unsigned char *z = raw.failed ? NULL : deflate(raw.data, raw.len, &zlen);
-    free(raw.data);
-    if (z == NULL)
-        return -1;
-
-    static const unsigned char signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-    bytebuf_append(&png, signature, 8);
-    unsigned char ihdr[13] = {
-        (unsigned char)(img->width >> 24), (unsigned char)(img->width >> 16),
-        (unsigned char)(img->width >> 8), (unsigned char)img->width,
-        (unsigned char)(img->height >> 24), (unsigned char)(img->height >> 16),
-        (unsigned char)(img->height >> 8), (unsigned char)img->height,
-        8, img->palette ? 3 : colour_type[img->channels],
-        0, 0, (unsigned char)(img->interlace ? 1 : 0),
+    pngwrite_header_t h = {
+        img->width, img->height, 8, img->palette ? 3 : colour_type[img->channels],
+        img->interlace, img->palette, img->palette_size,
     };
-    chunk(&png, "IHDR", ihdr, sizeof ihdr);
-    if (img->palette)
-        chunk(&png, "PLTE", img->palette, 3 * (size_t)img->palette_size);
-    chunk(&png, "IDAT", z, zlen);
-    chunk(&png, "IEND", NULL, 0);
-    free(z);
-    if (png.failed) {
-        free(png.data);
-        return -1;
-    }
-    *out = png.data;
-    *out_len = png.len;
-    return 0;
+    int rc = raw.failed ? -1 : pngwrite_assemble(&h, raw.data, raw.len, deflate, out, out_len);
+    free(raw.data);
+    return rc;
 }
