@@ -161,7 +161,7 @@ golden: $(BIN)
 SAN_LOGS = $(abspath $(BUILD))-asan/sanitizer-logs
 check-asan:
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:log_path=$(SAN_LOGS)/asan \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SAN_LOGS)/ubsan \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1:log_path=$(SAN_LOGS)/ubsan \
 	    $(MAKE) check SAN=asan TEST_TIME_SCALE=3
 
 # The end-to-end tests under ThreadSanitizer, the pipeline at -j 8 among them.
