@@ -40,7 +40,7 @@ load helpers
     [ "$(printf '%s\n' "$out" | wc -l)" -eq "$n" ]
     # Input column is the sorted listing, joined with the path as given.
     diff <(printf '%s\n' "$out" | sed 's/ --> .*//') \
-         <(LC_ALL=C ls "$DATA" | sed "s|^|$DATA/|")
+         <(LC_ALL=C ls "$DATA" | awk -v p="$DATA/" '{ print p $0 }')
     # Output column is OUT_DIR as given plus <stem>_<tag>.<ext>.
     printf '%s\n' "$out" | sed 's/.* --> //' | while read -r o; do
         [[ "$o" == "$BATS_TEST_TMPDIR/out/"* ]]
@@ -169,7 +169,7 @@ load helpers
     [ "$status" -eq 0 ]
     [ "$(printf '%s\n' "$out" | wc -l)" -eq 70 ]
     diff <(printf '%s\n' "$out" | sed 's/ --> .*//') \
-         <(LC_ALL=C ls "$CORPUS" | sed "s|^|$CORPUS/|")
+         <(LC_ALL=C ls "$CORPUS" | awk -v p="$CORPUS/" '{ print p $0 }')
     for tag in _ps. _addGauss. _mixGauss. _add_img_ _mix_img_; do
         grep -q -- "$tag" <<<"$out" || { echo "no $tag"; false; }
     done

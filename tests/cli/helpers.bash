@@ -40,6 +40,15 @@ check_outputs_match_inputs() {
     done <<<"$out"
 }
 
+# Copies stdin to stdout with every "$1" replaced by "$2", as literal
+# strings: test folders and the checkout may hold any character, and a
+# regex (sed) would read some of them as syntax.
+replace_literal() {
+    awk -v a="$1" -v b="$2" '{ out = ""; s = $0
+        while ((i = index(s, a)) > 0) { out = out substr(s, 1, i - 1) b; s = substr(s, i + length(a)) }
+        print out s }'
+}
+
 # Prints result lines ($2) with the output folder $1 shown as OUT, so that
 # runs into different folders compare equal. Only " --> $1/" is replaced:
 # never a piece of the checkout's own path, which may be anything.

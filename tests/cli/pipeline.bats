@@ -14,7 +14,7 @@ need_python() {
 
 # Lines of $out with OUT_DIR replaced, for comparing runs into two folders.
 lines_without() {
-    sed "s|$1|OUT|" <<<"$out"
+    replace_literal "$1" OUT <<<"$out"
 }
 
 @test "labels: copied under the output stem, a missing one counted" {
@@ -144,7 +144,7 @@ PY
     ln -s .. "$in/b/up"
     run_split --seed 11 -r --labels "$in" "$in" "$BATS_TEST_TMPDIR/out"
     [ "$status" -eq 0 ]
-    [ "$(printf '%s\n' "$out" | sed 's/ --> .*//' | sed "s|$in/||" | paste -sd,)" = "a/x.jpg,b/deep/y.png,top.png" ]
+    [ "$(printf '%s\n' "$out" | sed 's/ --> .*//' | replace_literal "$in/" "" | paste -sd,)" = "a/x.jpg,b/deep/y.png,top.png" ]
     [ -n "$(ls "$BATS_TEST_TMPDIR/out/a"/x_*.jpg)" ]
     [ -n "$(ls "$BATS_TEST_TMPDIR/out/b/deep"/y_*.png)" ]
     check_outputs_match_inputs
