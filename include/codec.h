@@ -156,4 +156,15 @@ unsigned char *codec_png_deflate(const unsigned char *data, size_t len, size_t *
 /* Frees an encode buffer and leaves it empty. */
 void codec_buffer_free(codec_buffer_t *buf);
 
+#ifdef NOISEAUG_WITH_TURBOJPEG
+/* Compresses width x height 8-bit pixels in TurboJPEG's pixel_format, with
+ * its subsamp and flags (TJFLAG_*), into out, allocated at the worst-case
+ * size. The one call of tjCompress2: the codec's JPEG writer and the
+ * fixture writer in tools/ (progressive, CMYK) share it. Returns 0, or -1
+ * with the reason in err. */
+int codec_turbo_compress(const unsigned char *pixels, int width, int height, int pixel_format,
+                         int subsamp, int quality, int flags, codec_buffer_t *out, char *err,
+                         size_t errlen);
+#endif
+
 #endif

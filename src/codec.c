@@ -336,7 +336,18 @@ static int turbo_encode(const image_t *img, int quality, codec_buffer_t *out,
     else if (img->codec_hint >= 0 && img->codec_hint < TJ_NUMSAMP &&
              img->codec_hint != TJSAMP_GRAY)
         subsamp = img->codec_hint;
-    unsigned long size = tjBufSize(img->width, img->height, subsamp);
+    int rc = codec_turbo_compress(src, img->width, img->height, pf, subsamp, quality, 0, out,
+                                  err, errlen);
+    free(grey);
+    return rc;
+}
+
+int codec_turbo_compress(const unsigned char *pixels, int width, int height, int pixel_format,
+                         int subsamp, int quality, int flags, codec_buffer_t *out, char *err,
+                         size_t errlen)
+{
+    /* The worst-case size up front, so libjpeg-turbo never reallocates. */
+    unsigned long size = tjBufSize(width, height, subsamp);
     int rc = -1;
     tjhandle tj = tjInitCompress();
     out->data = malloc(size);
@@ -346,8 +357,8 @@ static int turbo_encode(const image_t *img, int quality, codec_buffer_t *out,
     }
     out->cap = size;
     unsigned char *dst = out->data;
-    if (tjCompress2(tj, src, img->width, 0, img->height, pf, &dst, &size,
-                    subsamp, quality, TJFLAG_NOREALLOC) != 0) {
+    if (tjCompress2(tj, pixels, width, 0, height, pixel_format, &dst, &size, subsamp, quality,
+                    flags | TJFLAG_NOREALLOC) != 0) {
         snprintf(err, errlen, "cannot encode: %s", tjGetErrorStr2(tj));
         goto out;
     }
@@ -358,7 +369,6 @@ out:
         codec_buffer_free(out);
     if (tj != NULL)
         tjDestroy(tj);
-    free(grey);
     return rc;
 }
 #endif

@@ -25,30 +25,8 @@ int fixture_encode_jpeg(const image_t *img, int quality, fixture_jpeg_t kind,
     }
     int pf = cmyk ? TJPF_CMYK : img->channels == 1 ? TJPF_GRAY : TJPF_RGB;
     int subsamp = pf == TJPF_GRAY ? TJSAMP_GRAY : TJSAMP_444;
-    unsigned long size = tjBufSize(img->width, img->height, subsamp);
-    int rc = -1;
-    tjhandle tj = tjInitCompress();
-    out->data = malloc(size);
-    if (tj == NULL || out->data == NULL) {
-        snprintf(err, errlen, "cannot encode: out of memory");
-        goto out;
-    }
-    out->cap = size;
-    unsigned char *dst = out->data;
-    int flags = TJFLAG_NOREALLOC | (cmyk ? 0 : TJFLAG_PROGRESSIVE);
-    if (tjCompress2(tj, img->pixels, img->width, 0, img->height, pf, &dst, &size,
-                    subsamp, quality, flags) != 0) {
-        snprintf(err, errlen, "cannot encode: %s", tjGetErrorStr2(tj));
-        goto out;
-    }
-    out->len = size;
-    rc = 0;
-out:
-    if (rc != 0)
-        codec_buffer_free(out);
-    if (tj != NULL)
-        tjDestroy(tj);
-    return rc;
+    return codec_turbo_compress(img->pixels, img->width, img->height, pf, subsamp, quality,
+                                cmyk ? 0 : TJFLAG_PROGRESSIVE, out, err, errlen);
 #else
     (void)img, (void)quality, (void)kind, (void)out;
     snprintf(err, errlen, "cannot encode: JPEG variants need the libjpeg-turbo build");
