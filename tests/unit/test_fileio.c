@@ -14,25 +14,7 @@
 
 #include "fileio.h"
 #include "path.h"
-
-/* A fresh scratch folder per test, removed by `rm -rf` afterwards. */
-static int make_scratch(void **state)
-{
-    char *dir = strdup("/tmp/noiseaug-fileio-XXXXXX");
-    if (dir == NULL || mkdtemp(dir) == NULL)
-        return -1;
-    *state = dir;
-    return 0;
-}
-
-static int remove_scratch(void **state)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", (char *)*state);
-    int rc = system(cmd);
-    free(*state);
-    return rc == 0 ? 0 : -1;
-}
+#include "scratch.h"
 
 /* Regression: "" used to be walked from its second byte, past the end of
  * the string (a heap overflow under ASan: noiseaug --seed 1 in ""). */
@@ -110,13 +92,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mkdir_p_refuses_the_empty_path),
         cmocka_unit_test_setup_teardown(mkdir_p_creates_parents_and_accepts_existing,
-                                        make_scratch, remove_scratch),
-        cmocka_unit_test_setup_teardown(mkdir_p_reports_a_file_in_the_way, make_scratch,
-                                        remove_scratch),
-        cmocka_unit_test_setup_teardown(write_atomic_leaves_only_the_file, make_scratch,
-                                        remove_scratch),
-        cmocka_unit_test_setup_teardown(read_all_refuses_a_directory, make_scratch,
-                                        remove_scratch),
+                                        scratch_make, scratch_remove),
+        cmocka_unit_test_setup_teardown(mkdir_p_reports_a_file_in_the_way, scratch_make,
+                                        scratch_remove),
+        cmocka_unit_test_setup_teardown(write_atomic_leaves_only_the_file, scratch_make,
+                                        scratch_remove),
+        cmocka_unit_test_setup_teardown(read_all_refuses_a_directory, scratch_make,
+                                        scratch_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

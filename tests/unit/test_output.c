@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "output.h"
 #include "path.h"
+#include "scratch.h"
 
 static void paths_are_made_once_with_mirrored_folders(void **state)
 {
@@ -83,24 +84,6 @@ static void in_place_no_output_takes_an_inputs_name(void **state)
     output_names_free(&names);
 }
 
-static int make_scratch(void **state)
-{
-    char *dir = strdup("/tmp/noiseaug-output-XXXXXX");
-    if (dir == NULL || mkdtemp(dir) == NULL)
-        return -1;
-    *state = dir;
-    return 0;
-}
-
-static int remove_scratch(void **state)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", (char *)*state);
-    int rc = system(cmd);
-    free(*state);
-    return rc == 0 ? 0 : -1;
-}
-
 static void put(const char *dir, const char *name, const char *text)
 {
     char err[256];
@@ -149,8 +132,8 @@ int main(void)
         cmocka_unit_test(dotdot_is_refused_but_the_input_is_still_named),
         cmocka_unit_test(two_inputs_never_share_an_output_name),
         cmocka_unit_test(in_place_no_output_takes_an_inputs_name),
-        cmocka_unit_test_setup_teardown(labels_follow_the_output_name_and_folder, make_scratch,
-                                        remove_scratch),
+        cmocka_unit_test_setup_teardown(labels_follow_the_output_name_and_folder, scratch_make,
+                                        scratch_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
