@@ -186,6 +186,7 @@ static void work_cb(uv_work_t *req)
         lap(job, STAGE_WRITE, &mark);
     } else if (load_image(job, paths->in_path, &img, job->err, sizeof job->err, &mark, 0) != 0 ||
                apply_noise(job, &img, &mark) != 0) {
+        image_free(&img);  /* decoded before the partner failed */
         fail(job);
     } else {
         job->width = img.width;
