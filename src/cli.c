@@ -259,9 +259,20 @@ static int parse_modes(const char *list, plan_config_t *plan)
         }
         plan->weight[m] = w;
         if (p[len] == '\0')
-            return 0;
+            break;
         p += len + 1;
     }
+    /* A mode is drawn from the running sum of the weights: with an
+     * infinite sum the first modes could never be drawn. */
+    double total = 0.0;
+    for (int m = 0; m < NOISE_MODE_COUNT; m++)
+        total += plan->weight[m];
+    if (!isfinite(total)) {
+        report_usage_error("the weights in --modes add up past the largest number; "
+                           "give smaller ones");
+        return -1;
+    }
+    return 0;
 }
 
 static int parse_label_exts(const char *list, cli_config_t *cfg)

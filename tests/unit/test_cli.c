@@ -241,6 +241,9 @@ static usage_case_t usage_cases[] = {
     { { "-s", "1", "--skip-existing", "--labels-out", "l", "a", "b" },
       "--labels-out needs --labels" },
     { { "--recursive", "--files-from=l", "o" }, "--recursive and --files-from do not go together" },
+    /* Regression: an infinite sum of weights never drew ps (issue 10). */
+    { { "-m", "ps:1e308,addGauss:1e308", "a", "b" },
+      "the weights in --modes add up past the largest number; give smaller ones" },
     /* Regression: an empty OUT_DIR reached mkdir -p, which read past it. */
     { { "-s", "1", "a", "" }, "OUT_DIR is an empty path" },
     { { "", "b" }, "IN_DIR is an empty path" },
