@@ -33,6 +33,7 @@ typedef struct {
     int manifest_failed;     /* a manifest write failed */
     int stopped_by;          /* SIGINT or SIGTERM that stopped the run, or 0 */
     int stdout_closed;       /* standard output went away (EPIPE) */
+    int stdout_error;        /* errno of another stdout write error, or 0 */
     double stage_seconds[STAGE_COUNT];  /* summed over jobs (thread time) */
     /* main */
     double seconds;          /* wall time of the run */

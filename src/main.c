@@ -1,5 +1,6 @@
 /* main: glue. argv -> cli -> scan -> pipeline -> report. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,8 +121,27 @@ static int prepare_outputs(const cli_config_t *cli)
     return 0;
 }
 
+/* A descriptor 0, 1 or 2 closed by the caller would be taken by the next
+ * open(): libuv's epoll fd (which it then refuses to close, aborting) or
+ * the manifest, which would receive the result lines or the messages. Each
+ * closed one gets /dev/null, read-only, so that writes to a closed stdout
+ * fail with EBADF and are reported, not lost in silence. */
+static void fill_standard_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int got = open("/dev/null", O_RDONLY);
+        if (got != fd && got >= 0) {  /* a lower one was free: cannot happen in order */
+            dup2(got, fd);
+            close(got);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
+    fill_standard_fds();
     /* A closed stdout is noticed as EPIPE on write, and handled. */
     signal(SIGPIPE, SIG_IGN);
     cli_config_t cli;
@@ -207,13 +227,13 @@ int main(int argc, char **argv)
     if (cli.stats)
         report_stage_times(&stats);
     report_summary(&stats);
-    status = stats.failed + stats.rejected > 0 || stats.manifest_failed ? EXIT_SOME_FAILED
-                                                                        : EXIT_ALL_OK;
+    status = stats.failed + stats.rejected > 0 || stats.manifest_failed || stats.stdout_error
+                 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
     if (stats.stopped_by != 0)
         status = 128 + stats.stopped_by;
     else if (stats.stdout_closed)
         status = 128 + SIGPIPE;
-    else if (fflush(stdout) != 0 || ferror(stdout)) {
+    else if (stats.stdout_error == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
         /* Lines still buffered when the reader left (noiseaug ... | head
          * with all lines in one buffer) end the run as a closed pipe does
          * earlier on: quietly, with 141. */

@@ -338,10 +338,17 @@ static void emit(pipeline_t *pl, job_t *job)
         report_file_error(shown_in, "%s", job->err);
         st->failed++;
     } else {
-        if (!st->stdout_closed && report_result(shown_in, shown_out) != 0) {
-            /* The reader went away (noiseaug ... | head): stop quietly. */
-            st->stdout_closed = 1;
-            stop(pl, 0);
+        if (!st->stdout_closed && !st->stdout_error && report_result(shown_in, shown_out) != 0) {
+            if (errno == EPIPE) {
+                /* The reader went away (noiseaug ... | head): stop quietly. */
+                st->stdout_closed = 1;
+                stop(pl, 0);
+            } else {
+                /* A full disk, a closed descriptor: the lines are lost, the
+                 * images are not; say so once and go on (exit 1). */
+                st->stdout_error = errno ? errno : EIO;
+                report_error("cannot write to standard output: %s", strerror(st->stdout_error));
+            }
         }
         st->written += job->status == JOB_OK;
         st->existing += job->status == JOB_EXISTING;

@@ -254,3 +254,33 @@ many() {
     grep -q "^noiseaug: $in/b.png: cannot decode: " <<<"$err"
     [ -z "$(ls -A "$BATS_TEST_TMPDIR/out")" ]
 }
+
+@test "closed stdin, stdout or stderr: no abort, no message in the manifest, a closed stdout reported" {
+    local o="$BATS_TEST_TMPDIR" rc
+    # stdout closed: the images are written, the lost lines are reported, exit 1.
+    rc=0
+    "$NOISEAUG" --seed 1 "$DATA" "$o/a" >&- 2>"$o/err_a" || rc=$?
+    [ "$rc" -eq 1 ]
+    grep -q "^noiseaug: cannot write to standard output: Bad file descriptor$" "$o/err_a"
+    [ "$(ls "$o/a" | wc -l)" -eq "$(ls "$DATA" | wc -l)" ]
+    # stderr closed, with a manifest: the manifest holds records only.
+    rc=0
+    "$NOISEAUG" --seed 1 --manifest "$o/m.jsonl" "$DATA" "$o/b" >"$o/out_b" 2>&- || rc=$?
+    [ "$rc" -eq 0 ]
+    [ "$(grep -c . "$o/m.jsonl")" -eq "$(ls "$DATA" | wc -l)" ]
+    [ -z "$(grep -v '^{"input":' "$o/m.jsonl")" ]
+    # stdin closed: libuv does not abort.
+    rc=0
+    "$NOISEAUG" --seed 1 "$DATA" "$o/c" <&- >"$o/out_c" 2>"$o/err_c" || rc=$?
+    [ "$rc" -eq 0 ]
+    [ "$(grep -c ' --> ' "$o/out_c")" -eq "$(ls "$DATA" | wc -l)" ]
+}
+
+@test "stdout on a full disk is reported with exit 1, not taken for a closed pipe" {
+    [ -w /dev/full ] || skip "/dev/full is not available here"
+    local rc=0
+    "$NOISEAUG" --seed 1 "$DATA" "$BATS_TEST_TMPDIR/out" >/dev/full 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
+    [ "$rc" -eq 1 ]
+    grep -q "^noiseaug: cannot write to standard output: No space left on device$" "$BATS_TEST_TMPDIR/stderr"
+    [ "$(ls "$BATS_TEST_TMPDIR/out" | wc -l)" -eq "$(ls "$DATA" | wc -l)" ]
+}
