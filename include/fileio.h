@@ -5,8 +5,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Reads a regular file into a fresh malloc'd buffer. Returns 0, or -1 with
- * the reason in err. */
+/* The largest file read: 2 GiB - 1, the decoders' limit. */
+#define FILEIO_MAX_SIZE 0x7FFFFFFFull
+
+/* Reads a regular file of at most FILEIO_MAX_SIZE bytes into a fresh
+ * malloc'd buffer. A FIFO or device never blocks the call: it is refused
+ * as "not a regular file". Returns 0, or -1 with the reason in err. */
 int fileio_read_all(const char *path, unsigned char **data, size_t *len,
                     char *err, size_t errlen);
 

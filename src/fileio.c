@@ -110,7 +110,10 @@ int fileio_read_all(const char *path, unsigned char **data, size_t *len,
     if (fault("gone", path))
         unlink(path);
     int injected = fault("read", path);
-    int fd = injected ? (errno = injected, -1) : open(path, O_RDONLY | O_CLOEXEC);
+    /* Non-blocking, so that a FIFO (or a device) put where a file was
+     * expected cannot block a worker in open(); refused below, and the
+     * flag cleared for a regular file. */
+    int fd = injected ? (errno = injected, -1) : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return -1;
@@ -123,6 +126,20 @@ int fileio_read_all(const char *path, unsigned char **data, size_t *len,
     }
     if (!S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    /* Refused from its size, before a byte is read: nothing noiseaug reads
+     * (images, labels, originals) may pass 2 GiB, the decoders' limit. */
+    if ((uint64_t)st.st_size > FILEIO_MAX_SIZE) {
+        snprintf(err, errlen, "unsupported: file of %lld bytes, larger than 2 GiB",
+                 (long long)st.st_size);
+        close(fd);
+        return -1;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+        snprintf(err, errlen, "cannot read: %s", strerror(errno));
         close(fd);
         return -1;
     }

@@ -209,8 +209,13 @@ static void work_cb(uv_work_t *req)
         if (rc != 0)
             fail(job);
     }
-    if (job->status != JOB_FAILED && copy_labels(job) != 0)
+    if (job->status != JOB_FAILED && copy_labels(job) != 0) {
+        /* An image without its label trains as background: the two are
+         * published together or not at all. */
+        if (job->status == JOB_OK)
+            unlink(paths->out_path);
         fail(job);
+    }
 }
 
 /* --- loop thread ------------------------------------------------------ */

@@ -284,3 +284,33 @@ many() {
     grep -q "^noiseaug: cannot write to standard output: No space left on device$" "$BATS_TEST_TMPDIR/stderr"
     [ "$(ls "$BATS_TEST_TMPDIR/out" | wc -l)" -eq "$(ls "$DATA" | wc -l)" ]
 }
+
+@test "a label that is a FIFO or a folder: its image fails and is not left without it; no hang" {
+    local in="$BATS_TEST_TMPDIR/in" lab="$BATS_TEST_TMPDIR/lab" rc=0
+    mkdir "$in" "$lab"
+    cp "$DATA/f_rgb.png" "$in/a.png"
+    cp "$DATA/f_photo.jpg" "$in/b.jpg"
+    cp "$DATA/f_tile.tga" "$in/c.tga"
+    echo "0 0.5 0.5 0.2 0.2" >"$lab/a.txt"
+    mkfifo "$lab/b.txt"
+    mkdir "$lab/c.txt"
+    # timeout: a blocking open() of the FIFO used to hang here for good.
+    timeout 60 "$NOISEAUG" --seed 1 --modes ps --labels "$lab" "$in" "$BATS_TEST_TMPDIR/out" \
+        >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
+    [ "$rc" -eq 1 ]
+    grep -q "^noiseaug: $in/b.jpg: label $lab/b.txt: not a regular file$" "$BATS_TEST_TMPDIR/stderr"
+    grep -q "^noiseaug: $in/c.tga: label $lab/c.txt: not a regular file$" "$BATS_TEST_TMPDIR/stderr"
+    # Only the image whose label came through is there, with its label.
+    [ "$(ls "$BATS_TEST_TMPDIR/out" | paste -sd' ')" = "a_ps.png a_ps.txt" ]
+    [ "$(cat "$BATS_TEST_TMPDIR/stdout")" = "$in/a.png --> $BATS_TEST_TMPDIR/out/a_ps.png" ]
+}
+
+@test "an input over 2 GiB is refused from its size, before it is read" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    truncate -s 3000000000 "$in/huge.png" || skip "cannot make a sparse file here"
+    run_split --seed 1 "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ "$(head -n 1 <<<"$err")" = "noiseaug: $in/huge.png: unsupported: file of 3000000000 bytes, larger than 2 GiB" ]
+    [ "$(grep -c . <<<"$err")" -eq 2 ]  # that line and the summary
+}

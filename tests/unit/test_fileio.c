@@ -87,6 +87,36 @@ static void read_all_refuses_a_directory(void **state)
     assert_null(data);
 }
 
+/* A FIFO with no writer would block a plain open() forever (issue 10). */
+static void read_all_refuses_a_fifo_without_blocking(void **state)
+{
+    char *fifo = path_join(*state, "label.txt");
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    unsigned char *data;
+    size_t len;
+    char err[256];
+    assert_int_equal(fileio_read_all(fifo, &data, &len, err, sizeof err), -1);
+    assert_string_equal(err, "not a regular file");
+    free(fifo);
+}
+
+/* Refused from fstat's size, before any read: a sparse 3 GB file. */
+static void read_all_refuses_files_over_2_gib_from_their_size(void **state)
+{
+    char *big = path_join(*state, "big.png");
+    FILE *f = fopen(big, "w");
+    assert_non_null(f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(truncate(big, 3000000000LL), 0);
+    unsigned char *data;
+    size_t len;
+    char err[256];
+    assert_int_equal(fileio_read_all(big, &data, &len, err, sizeof err), -1);
+    assert_string_equal(err, "unsupported: file of 3000000000 bytes, larger than 2 GiB");
+    assert_null(data);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -99,6 +129,10 @@ int main(void)
                                         scratch_remove),
         cmocka_unit_test_setup_teardown(read_all_refuses_a_directory, scratch_make,
                                         scratch_remove),
+        cmocka_unit_test_setup_teardown(read_all_refuses_a_fifo_without_blocking, scratch_make,
+                                        scratch_remove),
+        cmocka_unit_test_setup_teardown(read_all_refuses_files_over_2_gib_from_their_size,
+                                        scratch_make, scratch_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
