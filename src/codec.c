@@ -243,6 +243,17 @@ static int check_size(int w, int h, uint64_t max_pixels, char *err, size_t errle
 
 /* Turns stb's failure reason into the tool's words: "unsupported: ..." for
  * valid files of a kind stb does not handle, "cannot decode: ..." else. */
+/* "<kind>: <why>", with why's first letter lowered: "Corrupt JPEG" reads
+ * better as "corrupt JPEG" after a colon; acronyms such as "PNG not
+ * supported" stay as they are. */
+static void put_reason(char *err, size_t errlen, const char *kind, const char *why)
+{
+    char first = why[0];
+    if (first >= 'A' && first <= 'Z' && !(why[1] >= 'A' && why[1] <= 'Z'))
+        first = (char)(first - 'A' + 'a');
+    snprintf(err, errlen, "%s: %c%s", kind, first, first != '\0' ? why + 1 : "");
+}
+
 static void stb_reason(char *err, size_t errlen)
 {
     const char *why = stbi_failure_reason();
@@ -253,13 +264,7 @@ static void stb_reason(char *err, size_t errlen)
     int unsupported = strstr(why, "not supported") || strstr(why, "Unsupported") ||
                       strstr(why, "unknown compression") || strstr(why, "not in RGB") ||
                       strstr(why, "only 8-bit");
-    /* "Corrupt JPEG" reads better as "corrupt JPEG" after a colon; keep
-     * acronyms such as "PNG not supported" as they are. */
-    char first = why[0];
-    if (first >= 'A' && first <= 'Z' && !(why[1] >= 'A' && why[1] <= 'Z'))
-        first = (char)(first - 'A' + 'a');
-    snprintf(err, errlen, "%s: %c%s", unsupported ? "unsupported" : "cannot decode",
-             first, why + 1);
+    put_reason(err, errlen, unsupported ? "unsupported" : "cannot decode", why);
 }
 
 #ifdef NOISEAUG_WITH_TURBOJPEG
@@ -271,10 +276,16 @@ static int turbo_decode(const unsigned char *data, size_t len, uint64_t max_pixe
         snprintf(err, errlen, "cannot decode: %s", tjGetErrorStr2(NULL));
         return -1;
     }
-    int w, h, subsamp, colourspace, rc = -1;
+    int w = 0, h = 0, subsamp = -1, colourspace = -1, rc = -1;
     if (tjDecompressHeader3(tj, data, (unsigned long)len, &w, &h, &subsamp,
                             &colourspace) != 0) {
         snprintf(err, errlen, "cannot decode: %s", tjGetErrorStr2(tj));
+        goto out;
+    }
+    /* A tables-only stream (FF D8 ... FF D9) passes the header call without
+     * a frame, leaving the size unset: it holds no image. */
+    if (w <= 0 || h <= 0) {
+        snprintf(err, errlen, "cannot decode: JPEG without an image frame (tables only)");
         goto out;
     }
     if (check_size(w, h, max_pixels, err, errlen) != 0)
@@ -284,19 +295,19 @@ static int turbo_decode(const unsigned char *data, size_t len, uint64_t max_pixe
         snprintf(err, errlen, "cannot decode: out of memory for %dx%d", w, h);
         goto out;
     }
+    /* Any warning is a refusal: libjpeg-turbo warns about corrupt entropy
+     * data, a frame larger than its data and a stream that ends early, and
+     * goes on to fill the rest with grey or garbage, which must never be
+     * written out as an image. LIMITSCANS refuses progressive files of
+     * thousands of scans, which take seconds each to decode. */
     if (tjDecompress2(tj, data, (unsigned long)len, out->pixels, w, 0, h,
-                      grey ? TJPF_GRAY : TJPF_RGB, 0) != 0) {
-        /* Warnings such as a few extraneous bytes still give the whole
-         * image, as stb does; a file that ends early gives a grey bottom
-         * and must fail, as must any fatal error. */
+                      grey ? TJPF_GRAY : TJPF_RGB,
+                      TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS) != 0) {
         const char *why = tjGetErrorStr2(tj);
-        int truncated = strstr(why, "Premature end") != NULL;
-        if (truncated || tjGetErrorCode(tj) == TJERR_FATAL) {
-            snprintf(err, errlen, "cannot decode: %s", truncated
-                     ? "truncated JPEG (the data ends before the image does)" : why);
-            image_free(out);
-            goto out;
-        }
+        put_reason(err, errlen, "cannot decode", strstr(why, "Premature end") != NULL
+                   ? "truncated JPEG (the data ends before the image does)" : why);
+        image_free(out);
+        goto out;
     }
     out->codec_hint = subsamp;
     rc = 0;

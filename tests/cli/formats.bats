@@ -142,3 +142,32 @@ PY
     # The file is a.gif's: 3 channels (the GIF has no transparency), not 4.
     [ "$("$IMGINFO" "$BATS_TEST_TMPDIR/out/a_ps.png" | cut -d' ' -f3)" = 3 ]
 }
+
+@test "damaged JPEGs are refused with the reason, never written grey or garbled" {
+    [ "${CODEC:-turbo}" = turbo ] || skip "the stb build's JPEG reader does not report corrupt data"
+    local in="$BATS_TEST_TMPDIR/in" src="$ROOT/data/images/f_photo.jpg" size sof
+    mkdir "$in"
+    size=$(stat -c %s "$src")
+    # Cut at half, then an end-of-image marker, so that it looks whole.
+    { head -c $((size / 2)) "$src"; printf '\377\331'; } >"$in/cut_eoi.jpg"
+    head -c $((size / 2)) "$src" >"$in/cut.jpg"
+    # Tables only: start and end of image, no frame.
+    printf '\377\330\377\331' >"$in/tables.jpg"
+    # Three stray bytes before the end marker.
+    { head -c $((size - 2)) "$src"; printf '\0\0\0\377\331'; } >"$in/stray.jpg"
+    # The frame header claims 512 rows; the data holds 120.
+    cp "$src" "$in/tall.jpg"
+    sof=$(LC_ALL=C grep -obUaP '\xff\xc0' "$src" | head -n 1 | cut -d: -f1)
+    printf '\002\000' | dd of="$in/tall.jpg" bs=1 seek=$((sof + 5)) conv=notrunc status=none
+    run_split --seed 1 --modes ps "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ -z "$out" ]
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/out")" ]
+    local c="noiseaug: $in"
+    grep -qx "$c/cut.jpg: cannot decode: truncated JPEG (the data ends before the image does)" <<<"$err"
+    grep -qx "$c/cut_eoi.jpg: cannot decode: corrupt JPEG data: premature end of data segment" <<<"$err"
+    grep -qx "$c/tables.jpg: cannot decode: JPEG without an image frame (tables only)" <<<"$err"
+    grep -qx "$c/stray.jpg: cannot decode: corrupt JPEG data: 3 extraneous bytes before marker 0xd9" <<<"$err"
+    grep -qx "$c/tall.jpg: cannot decode: corrupt JPEG data: premature end of data segment" <<<"$err"
+    [[ "$err" == *"0 written, 5 failed"* ]]
+}
