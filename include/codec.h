@@ -73,6 +73,12 @@ typedef struct {
     int alpha;                             /* keeps an alpha channel */
     int output;                            /* codec_format_t an input of this
                                               format is written in; -1 when not read */
+    /* The most pixels one byte of the file can stand for, at the strongest
+     * compression the format allows (derived beside the table in codec.c).
+     * A header that claims more pixels than its file's bytes can hold is a
+     * truncated file, refused before its pixels are allocated. 0 when not
+     * read. */
+    unsigned max_density;
 } codec_format_info_t;
 
 /* Encoded output. */

@@ -92,58 +92,71 @@ static int tga_probe(const unsigned char *p, size_t len)
  * writing keep: stb_image reads 16-bit PNG and PNM, and PNG is the one
  * format written with 16-bit samples. A 16-bit PSD comes out 8-bit, since
  * stb_image 2.27's PSD depth test reads the height field instead (its
- * STBI_NOTUSED skips are inside sizeof, never evaluated). */
+ * STBI_NOTUSED skips are inside sizeof, never evaluated).
+ *
+ * max_density, the most pixels a byte can stand for:
+ * - JPEG 1024: each 8x8 block of each component costs at least one bit
+ *   in its DC scan, so 512 pixels a byte at most (grey); twice that.
+ * - PNG 8300: deflate expands at most 1032:1 (258-byte matches coded in
+ *   about 2 bits), and a pixel takes at least 1 bit: 8256.
+ * - GIF 11000: an LZW code takes at least 3 bits and stands for at most
+ *   4096 pixels: 10923.
+ * - PIC 16400: a long run is a count byte, a 16-bit count and one sample
+ *   byte for up to 65535 pixels: 16384.
+ * - TGA 64, PSD 64: a run packet is 2 bytes for up to 128 pixels.
+ * - BMP 8: stb reads uncompressed BMPs only, 1 bit a pixel at least.
+ * - PNM 1: stb reads the binary P5 and P6, a byte a sample at least. */
 static const codec_format_info_t formats[CODEC_FORMAT_COUNT] = {
     [CODEC_JPEG] = { "JPEG", { "jpg", "jpeg" }, { MAGIC(0, "\xFF\xD8\xFF") }, NULL,
-                     CODEC_READ_YES, 1, 8, 0, CODEC_JPEG },
+                     CODEC_READ_YES, 1, 8, 0, CODEC_JPEG, 1024 },
     [CODEC_PNG] = { "PNG", { "png" }, { MAGIC(0, "\x89PNG\r\n\x1A\n") }, NULL,
-                    CODEC_READ_YES, 1, 16, 1, CODEC_PNG },
+                    CODEC_READ_YES, 1, 16, 1, CODEC_PNG, 8300 },
     [CODEC_BMP] = { "BMP", { "bmp" }, { MAGIC(0, "BM") }, NULL,
-                    CODEC_READ_YES, 1, 8, 1, CODEC_BMP },
+                    CODEC_READ_YES, 1, 8, 1, CODEC_BMP, 8 },
     [CODEC_TGA] = { "TGA", { "tga" }, { { 0, 0, NULL } }, tga_probe,
-                    CODEC_READ_YES, 1, 8, 1, CODEC_TGA },
+                    CODEC_READ_YES, 1, 8, 1, CODEC_TGA, 64 },
     /* Read, and written as PNG: the writers have no GIF, PSD, PIC or PNM. */
     [CODEC_GIF] = { "GIF", { "gif" }, { MAGIC(0, "GIF87a"), MAGIC(0, "GIF89a") }, NULL,
-                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG },
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 11000 },
     [CODEC_PSD] = { "PSD", { "psd" }, { MAGIC(0, "8BPS") }, NULL,
-                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG },
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 64 },
     [CODEC_PIC] = { "PIC", { "pic" }, { MAGIC(0, "\x53\x80\xF6\x34") }, NULL,
-                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG },
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 16400 },
     /* stb_image reads the binary PNMs only, P5 (grey) and P6 (RGB). */
     [CODEC_PNM] = { "PNM", { "pnm", "ppm", "pgm" }, { MAGIC(0, "P5"), MAGIC(0, "P6") }, NULL,
-                    CODEC_READ_YES, 0, 16, 0, CODEC_PNG },
+                    CODEC_READ_YES, 0, 16, 0, CODEC_PNG, 1 },
     /* Taken as an input so that each file gets the decoder's reason; its
      * floating-point samples are never read. */
     [CODEC_HDR] = { "HDR", { "hdr" }, { MAGIC(0, "#?RADIANCE\n"), MAGIC(0, "#?RGBE\n") }, NULL,
-                    CODEC_READ_REFUSED, 0, 0, 0, CODEC_PNG },
+                    CODEC_READ_REFUSED, 0, 0, 0, CODEC_PNG, 0 },
     /* Named only, so that a folder of them is not skipped without a word.
      * "RIFF" alone would also be WAV or AVI. */
     [CODEC_WEBP] = { "WebP", { "webp" }, { MAGIC(8, "WEBPVP8") }, NULL,
-                     CODEC_READ_NO, 0, 0, 0, -1 },
+                     CODEC_READ_NO, 0, 0, 0, -1, 0 },
     [CODEC_TIFF] = { "TIFF", { "tif", "tiff" }, { MAGIC(0, "II*\0"), MAGIC(0, "MM\0*") }, NULL,
-                     CODEC_READ_NO, 0, 0, 0, -1 },
+                     CODEC_READ_NO, 0, 0, 0, -1, 0 },
     [CODEC_HEIF] = { "HEIF", { "heic", "heif" },
                      { MAGIC(4, "ftypheic"), MAGIC(4, "ftypheix"), MAGIC(4, "ftypmif1"),
                        MAGIC(4, "ftyphevc") }, NULL,
-                     CODEC_READ_NO, 0, 0, 0, -1 },
+                     CODEC_READ_NO, 0, 0, 0, -1, 0 },
     [CODEC_AVIF] = { "AVIF", { "avif" }, { MAGIC(4, "ftypavif"), MAGIC(4, "ftypavis") }, NULL,
-                     CODEC_READ_NO, 0, 0, 0, -1 },
+                     CODEC_READ_NO, 0, 0, 0, -1, 0 },
     /* The bare codestream, and the ISO box container. */
     [CODEC_JPEG_XL] = { "JPEG XL", { "jxl" },
                         { MAGIC(0, "\xFF\x0A"), MAGIC(0, "\0\0\0\x0CJXL \r\n\x87\n") }, NULL,
-                        CODEC_READ_NO, 0, 0, 0, -1 },
+                        CODEC_READ_NO, 0, 0, 0, -1, 0 },
     [CODEC_JPEG_2000] = { "JPEG 2000", { "jp2", "j2k" },
                           { MAGIC(0, "\0\0\0\x0CjP  \r\n\x87\n"), MAGIC(0, "\xFF\x4F\xFF\x51") },
-                          NULL, CODEC_READ_NO, 0, 0, 0, -1 },
+                          NULL, CODEC_READ_NO, 0, 0, 0, -1, 0 },
     [CODEC_ICO] = { "ICO", { "ico" }, { MAGIC(0, "\0\0\1\0") }, NULL,
-                    CODEC_READ_NO, 0, 0, 0, -1 },
+                    CODEC_READ_NO, 0, 0, 0, -1, 0 },
     /* SVG is XML text, which may open with a declaration, a comment or
      * white space: no bytes of its own. */
     [CODEC_SVG] = { "SVG", { "svg" }, { { 0, 0, NULL } }, NULL,
-                    CODEC_READ_NO, 0, 0, 0, -1 },
+                    CODEC_READ_NO, 0, 0, 0, -1, 0 },
     /* DNG, CR2, NEF and ARW are TIFF files: they sniff as TIFF. */
     [CODEC_CAMERA_RAW] = { "camera raw", { "dng", "cr2", "nef", "arw" }, { { 0, 0, NULL } }, NULL,
-                           CODEC_READ_NO, 0, 0, 0, -1 },
+                           CODEC_READ_NO, 0, 0, 0, -1, 0 },
 };
 
 void codec_set_png_options(int level, int filter)
@@ -241,6 +254,20 @@ static int check_size(int w, int h, uint64_t max_pixels, char *err, size_t errle
     return -1;
 }
 
+/* Refuses a header that claims more pixels than len bytes of its format
+ * can hold: a file cut after its header. A 54-byte BMP claiming 16384 x
+ * 16384 pixels used to cost a gigabyte before stb found its data missing. */
+static int check_density(int format, int w, int h, size_t len, char *err, size_t errlen)
+{
+    const codec_format_info_t *f = codec_format_info(format);
+    if (f == NULL || f->max_density == 0 ||
+        (uint64_t)w * (uint64_t)h <= (uint64_t)len * f->max_density)
+        return 0;
+    snprintf(err, errlen, "cannot decode: truncated %s (%dx%d pixels cannot fit in %zu bytes)",
+             f->name, w, h, len);
+    return -1;
+}
+
 /* Turns stb's failure reason into the tool's words: "unsupported: ..." for
  * valid files of a kind stb does not handle, "cannot decode: ..." else. */
 /* "<kind>: <why>", with why's first letter lowered: "Corrupt JPEG" reads
@@ -288,7 +315,8 @@ static int turbo_decode(const unsigned char *data, size_t len, uint64_t max_pixe
         snprintf(err, errlen, "cannot decode: JPEG without an image frame (tables only)");
         goto out;
     }
-    if (check_size(w, h, max_pixels, err, errlen) != 0)
+    if (check_size(w, h, max_pixels, err, errlen) != 0 ||
+        check_density(CODEC_JPEG, w, h, len, err, errlen) != 0)
         goto out;
     int grey = colourspace == TJCS_GRAY;
     if (image_alloc(out, w, h, grey ? 1 : 3, 8) != 0) {
@@ -413,6 +441,71 @@ static void drop_added_alpha(const unsigned char *data, size_t len, image_t *img
     img->channels = 3;
 }
 
+/* stb_image decodes through these callbacks rather than from memory for
+ * one reason: to learn whether a decoder wanted bytes past the end. stb
+ * fills what is missing with zeros and returns an image all the same (a
+ * BMP, TGA, PNM, PSD, GIF or JPEG cut short comes out with black rows),
+ * so a file that does not hold the pixels its header promises is caught
+ * here and refused. */
+typedef struct {
+    const unsigned char *data;
+    size_t len, pos;
+    const char *refill_buf;  /* stb's own read-ahead buffer */
+    int overread;            /* a decoder asked for bytes after the last one */
+} stb_source_t;
+
+/* stb reads in two ways: it refills its own buffer of 128 bytes, asking
+ * for more than it may need, and it reads runs of an exact size straight
+ * into an image (stbi__getn). A refill when nothing is left, or an exact
+ * read that the data cannot meet, means the decoder wanted bytes the file
+ * does not have. (stb 2.27's PNM loader ignores a short exact read.) */
+static int source_read(void *user, char *buf, int size)
+{
+    stb_source_t *s = user;
+    size_t left = s->len - s->pos, n = size > 0 ? (size_t)size : 0;
+    if (s->refill_buf == NULL)
+        s->refill_buf = buf;  /* the first read is always stb's first refill */
+    if (left == 0 || (n > left && buf != s->refill_buf))
+        s->overread = 1;
+    if (left == 0)
+        return 0;
+    if (n > left)
+        n = left;
+    memcpy(buf, s->data + s->pos, n);
+    s->pos += n;
+    return (int)n;
+}
+
+static void source_skip(void *user, int n)
+{
+    stb_source_t *s = user;
+    size_t left = s->len - s->pos;
+    if (n > 0 && (size_t)n > left) {
+        s->overread = 1;
+        s->pos = s->len;
+    } else if (n > 0) {
+        s->pos += (size_t)n;
+    }
+}
+
+static int source_eof(void *user)
+{
+    stb_source_t *s = user;
+    return s->pos >= s->len;
+}
+
+static const stbi_io_callbacks source_callbacks = { source_read, source_skip, source_eof };
+
+/* Keeps the first 3 of 4 interleaved channels, in place. */
+static void drop_fourth_channel(image_t *img)
+{
+    size_t px = (size_t)img->width * (size_t)img->height, bps = (size_t)img->bits / 8;
+    unsigned char *p = img->pixels;
+    for (size_t i = 0; i < px; i++)  /* the write never passes the read */
+        memmove(p + 3 * bps * i, p + 4 * bps * i, 3 * bps);
+    img->channels = 3;
+}
+
 static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
                       image_t *out, char *err, size_t errlen)
 {
@@ -431,7 +524,8 @@ static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels
         }
     }
     if (stbi_info_from_memory(p, n32, &w, &h, &n) &&
-        check_size(w, h, max_pixels, err, errlen) != 0)
+        (check_size(w, h, max_pixels, err, errlen) != 0 ||
+         check_density(codec_sniff(data, len), w, h, len, err, errlen) != 0))
         return -1;
     if (stbi_is_hdr_from_memory(p, n32)) {
         snprintf(err, errlen, "unsupported: Radiance HDR holds floating-point samples, "
@@ -439,10 +533,26 @@ static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels
         return -1;
     }
     int sixteen = stbi_is_16_bit_from_memory(p, n32);
-    void *pixels = sixteen ? (void *)stbi_load_16_from_memory(p, n32, &w, &h, &n, 0)
-                           : (void *)stbi_load_from_memory(p, n32, &w, &h, &n, 0);
-    if (pixels == NULL) {
+    /* stb 2.27's PIC loader passes a failed (NULL) result on to its format
+     * conversion, which crashes unless no conversion is asked for: PIC is
+     * always read as 4 channels, and a fourth that the file lacks dropped
+     * below. */
+    int pic = has_magic(CODEC_PIC, data, len), want = pic ? 4 : 0;
+    stb_source_t source = { data, len, 0, NULL, 0 };
+    void *pixels = sixteen
+        ? (void *)stbi_load_16_from_callbacks(&source_callbacks, &source, &w, &h, &n, want)
+        : (void *)stbi_load_from_callbacks(&source_callbacks, &source, &w, &h, &n, want);
+    if (pixels == NULL && !source.overread) {
         stb_reason(err, errlen);
+        return -1;
+    }
+    /* Checked even when stb failed: its reasons for a short file ("corrupt
+     * PNG", "unknown PNG chunk type") do not say what is wrong. */
+    if (source.overread) {
+        stbi_image_free(pixels);
+        const codec_format_info_t *f = codec_format_info(codec_sniff(data, len));
+        snprintf(err, errlen, "cannot decode: truncated %s (the data ends before the image "
+                 "does)", f != NULL ? f->name : "file");
         return -1;
     }
     out->width = w;
@@ -451,6 +561,10 @@ static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels
     out->bits = sixteen ? 16 : 8;
     out->pixels = pixels;  /* stb allocates with malloc, so image_free works */
     out->codec_hint = -1;
+    if (pic && n == 3) {
+        out->channels = 4;
+        drop_fourth_channel(out);
+    }
     drop_added_alpha(data, len, out);
     return 0;
 }

@@ -48,7 +48,7 @@ MODES="--modes ps,addGauss,mixGauss"
     rm -rf "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
     with_bad "head -c 300 f_rgba.png >cut.png"
     run_split --seed 1 $MODES "$IN" "$BATS_TEST_TMPDIR/out"
-    expect_one_error "$IN/cut.png" "cannot decode: corrupt PNG"
+    expect_one_error "$IN/cut.png" "cannot decode: truncated PNG (the data ends before the image does)"
 }
 
 @test "bad input: random bytes and a text file with image names" {
