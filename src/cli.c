@@ -80,8 +80,9 @@ static const char usage_text[] =
     "Output lines: \"IN_DIR/a.jpg --> OUT_DIR/a_ps.jpg\" on stdout, in input order.\n"
     "\n"
     "Exit status: 0 all outputs written, 1 some failed (the rest were written),\n"
-    "2 usage error or OUT_DIR unusable, 130/143 stopped by SIGINT/SIGTERM (the\n"
-    "images in progress were finished), 141 standard output closed early.\n";
+    "2 usage error or OUT_DIR unusable, 130/143/129 stopped by SIGINT/SIGTERM/\n"
+    "SIGHUP (the images in progress were finished), 141 standard output closed\n"
+    "early.\n";
 
 /* Long options without a short form. */
 enum {

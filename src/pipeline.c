@@ -75,7 +75,7 @@ struct pipeline {
     size_t next_job;      /* next job number to submit */
     size_t total_jobs;
     output_names_t names; /* output names taken so far, and whose */
-    uv_signal_t sigint, sigterm;
+    uv_signal_t signals[3];  /* see stop_signals */
     run_stats_t stats;
 };
 
@@ -236,8 +236,19 @@ static void stop(pipeline_t *pl, int signum)
     }
 }
 
-/* SIGINT or SIGTERM. The first stops the run gracefully; a second one
- * exits at once, removing the temporary files of writes in flight. */
+/* The signals that stop a run, and what the message calls them. SIGHUP is
+ * a closed terminal or ssh session, common on long dataset runs: handled
+ * as SIGTERM, so that no temporary file is left and the lines already
+ * buffered are flushed (exit 129). */
+static const struct {
+    int signum;
+    const char *word;
+} stop_signals[3] = {
+    { SIGINT, "interrupted" }, { SIGTERM, "terminated" }, { SIGHUP, "hung up" },
+};
+
+/* The first stop signal stops the run gracefully; a second one exits at
+ * once, removing the temporary files of writes in flight. */
 static void signal_cb(uv_signal_t *handle, int signum)
 {
     pipeline_t *pl = handle->data;
@@ -246,9 +257,10 @@ static void signal_cb(uv_signal_t *handle, int signum)
         fflush(stdout);
         _exit(128 + signum);
     }
-    report_file_warning(NULL, "%s: finishing the images in progress; "
-                        "press Ctrl-C again to stop at once",
-                        signum == SIGINT ? "interrupted" : "terminated");
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+        if (stop_signals[i].signum == signum)
+            report_file_warning(NULL, "%s: finishing the images in progress; "
+                                "press Ctrl-C again to stop at once", stop_signals[i].word);
     stop(pl, signum);
 }
 
@@ -460,20 +472,19 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
     }
     /* Signal watchers do not keep the loop alive (uv_unref): the run ends
      * when the work does. */
-    uv_signal_init(&pl.loop, &pl.sigint);
-    uv_signal_init(&pl.loop, &pl.sigterm);
-    pl.sigint.data = pl.sigterm.data = &pl;
-    uv_signal_start(&pl.sigint, signal_cb, SIGINT);
-    uv_signal_start(&pl.sigterm, signal_cb, SIGTERM);
-    uv_unref((uv_handle_t *)&pl.sigint);
-    uv_unref((uv_handle_t *)&pl.sigterm);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
+        uv_signal_init(&pl.loop, &pl.signals[i]);
+        pl.signals[i].data = &pl;
+        uv_signal_start(&pl.signals[i], signal_cb, stop_signals[i].signum);
+        uv_unref((uv_handle_t *)&pl.signals[i]);
+    }
     pump(&pl);
     uv_run(&pl.loop, UV_RUN_DEFAULT);
     /* A stopped run never submits the rest: those outputs were not started
      * either, as much as the queued jobs libuv cancelled. */
     pl.stats.cancelled += pl.total_jobs - pl.next_job;
-    uv_close((uv_handle_t *)&pl.sigint, NULL);
-    uv_close((uv_handle_t *)&pl.sigterm, NULL);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+        uv_close((uv_handle_t *)&pl.signals[i], NULL);
     uv_run(&pl.loop, UV_RUN_DEFAULT);  /* runs the close callbacks */
     uv_loop_close(&pl.loop);
     report_progress_done();

@@ -222,7 +222,7 @@ load helpers
         grep -qF -- "${o//-/\\-}" "$ROOT/doc/noiseaug.1" || { echo "man page lacks $o"; false; }
         grep -qF -- "$o" "$ROOT/README.md" || { echo "README lacks $o"; false; }
     done
-    for code in 0 1 2 130 141 143; do
+    for code in 0 1 2 129 130 141 143; do
         grep -q "^\.B $code$" "$ROOT/doc/noiseaug.1"
         grep -qE "^\| ([0-9]+, )*$code(, [0-9]+)* \|" "$ROOT/README.md"
         grep -q "$code" <<<"$output"

@@ -153,10 +153,11 @@ many() {
     for i in $(seq -w 1 40); do ln -s "$DATA/f_photo.jpg" "$MANY/p$i.jpg"; done
 }
 
-@test "SIGINT and SIGTERM: in-flight work finishes, the rest is cancelled, lines match files" {
+@test "SIGINT, SIGTERM and SIGHUP: in-flight work finishes, the rest is cancelled, lines match files" {
     faulty
     many
-    for sig in INT TERM; do
+    local -A code=([INT]=130 [TERM]=143 [HUP]=129)
+    for sig in INT TERM HUP; do
         rm -rf "$BATS_TEST_TMPDIR/out"
         NOISEAUG_FAULT=delay:150 "$NOISEAUG_FAULTS" -j 2 --seed 3 "$MANY" "$BATS_TEST_TMPDIR/out" \
             >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" &
@@ -165,7 +166,7 @@ many() {
         kill -s "$sig" "$pid"
         local rc=0
         wait "$pid" || rc=$?
-        [ "$rc" -eq $([ "$sig" = INT ] && echo 130 || echo 143) ]
+        [ "$rc" -eq "${code[$sig]}" ]
         grep -q "not started (interrupted)" "$BATS_TEST_TMPDIR/stderr"
         [ -z "$(ls -A "$BATS_TEST_TMPDIR/out" | grep '^\.noiseaug-tmp')" ]
         # Every file written has its line, and nothing else has one.
