@@ -37,12 +37,22 @@ typedef struct {
     nameset_t set;
     char *const *inputs;
     size_t input_count;
+    struct output_file_id *ids;  /* every input file's (device, inode), sorted */
+    size_t id_count;
 } output_names_t;
 
 /* Starts the set; with in_place, every input's own name is taken from the
- * start, so that no output replaces an input. Returns 0, or -1 on OOM. */
+ * start, so that no output replaces an input. It also records which file
+ * each input is (in_dir as for output_paths_make), for
+ * output_names_is_input. Returns 0, or -1 on OOM. */
 int output_names_init(output_names_t *names, char *const *inputs, size_t count,
-                      int in_place);
+                      const char *in_dir, int in_place);
+
+/* True when path is one of the inputs' files, by device and inode: the
+ * last guard before an output is written, whatever the layout (an input
+ * listed from inside OUT_DIR, a symbolic link, a hard link). Safe from
+ * worker threads: the set is only read. */
+int output_names_is_input(const output_names_t *names, const char *path);
 
 /* Takes subdir/out_name for input `index`. Returns 0, or -1 with the
  * reason in err: the name is an input's, another input's output, or

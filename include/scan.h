@@ -34,9 +34,11 @@ typedef struct {
  * readable, skipping hidden names, sorted by relative path in byte order.
  * With recursive, descends into subdirectories (not into symbolic links to
  * directories, so no loop can form); names then carry their directories,
- * "sub/a.jpg". Returns 0, or -1 with errno set when a directory cannot be
- * read. */
-int scan_dir(const char *dir, int recursive, scan_list_t *list);
+ * "sub/a.jpg". A subdirectory that cannot be read becomes a reject with
+ * its reason; the folder `exclude` (OUT_DIR, or NULL) is never entered.
+ * Returns 0, or -1 with errno set when dir itself cannot be read or memory
+ * is short. */
+int scan_dir(const char *dir, int recursive, const char *exclude, scan_list_t *list);
 
 /* Reads the inputs from a list, one path per line (or NUL-separated), kept
  * as written and in the list's order; empty entries are ignored. Entries

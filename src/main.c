@@ -72,7 +72,7 @@ static mode_t file_mode_from_umask(void)
 static int find_inputs(const cli_config_t *cli, scan_list_t *list)
 {
     if (cli->files_from == NULL) {
-        if (scan_dir(cli->in_dir, cli->recursive, list) == 0)
+        if (scan_dir(cli->in_dir, cli->recursive, cli->out_dir, list) == 0)
             return 0;
         report_file_error(cli->in_dir, "cannot read directory: %s", strerror(errno));
         return -1;

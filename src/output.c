@@ -46,12 +46,61 @@ void output_paths_free(output_paths_t *p)
     memset(p, 0, sizeof *p);
 }
 
+struct output_file_id {
+    dev_t dev;
+    ino_t ino;
+};
+
+static int compare_ids(const void *a, const void *b)
+{
+    const struct output_file_id *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* Records the (device, inode) of every input that exists now. */
+static int record_input_ids(output_names_t *names, const char *in_dir)
+{
+    if (names->input_count == 0)
+        return 0;
+    names->ids = malloc(names->input_count * sizeof *names->ids);
+    if (names->ids == NULL)
+        return -1;
+    for (size_t i = 0; i < names->input_count; i++) {
+        const char *name = names->inputs[i];
+        char *path = in_dir != NULL ? path_join(in_dir, name) : strdup(name);
+        struct stat st;
+        if (path == NULL)
+            return -1;
+        if (stat(path, &st) == 0)
+            names->ids[names->id_count++] = (struct output_file_id){ st.st_dev, st.st_ino };
+        free(path);
+    }
+    if (names->id_count > 1)
+        qsort(names->ids, names->id_count, sizeof *names->ids, compare_ids);
+    return 0;
+}
+
+int output_names_is_input(const output_names_t *names, const char *path)
+{
+    struct stat st;
+    if (names->id_count == 0 || stat(path, &st) != 0)
+        return 0;
+    struct output_file_id key = { st.st_dev, st.st_ino };
+    return bsearch(&key, names->ids, names->id_count, sizeof key, compare_ids) != NULL;
+}
+
 int output_names_init(output_names_t *names, char *const *inputs, size_t count,
-                      int in_place)
+                      const char *in_dir, int in_place)
 {
     memset(names, 0, sizeof *names);
     names->inputs = inputs;
     names->input_count = count;
+    if (record_input_ids(names, in_dir) != 0) {
+        output_names_free(names);
+        return -1;
+    }
     if (!in_place)
         return 0;
     for (size_t i = 0; i < count; i++) {
@@ -103,6 +152,9 @@ int output_names_claim(output_names_t *names, const char *subdir, const char *ou
 void output_names_free(output_names_t *names)
 {
     nameset_free(&names->set);
+    free(names->ids);
+    names->ids = NULL;
+    names->id_count = 0;
 }
 
 int output_copy_file(const char *from, const char *to_dir, const char *to_name,

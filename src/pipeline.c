@@ -175,6 +175,11 @@ static void work_cb(uv_work_t *req)
     uint64_t mark = uv_hrtime();
     if (cfg->skip_existing && output_exists(paths->out_path)) {
         job->status = JOB_EXISTING;
+    } else if (output_names_is_input(&job->owner->names, paths->out_path)) {
+        /* The last guard: whatever the layout, an input is never replaced. */
+        snprintf(job->err, sizeof job->err, "output name %s is an input file; not overwritten",
+                 job->plan.out_name);
+        fail(job);
     } else if (*paths->subdir && fileio_mkdir_p(paths->out_dir) != 0) {
         snprintf(job->err, sizeof job->err, "cannot create %s: %s", paths->out_dir,
                  strerror(errno));
@@ -455,7 +460,7 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
     pl.total_jobs = cfg->selected_count * jobs_per_input(cfg);
     /* Writing beside the inputs: every input's name is taken from the
      * start, so that no output replaces one. */
-    if (output_names_init(&pl.names, cfg->names, cfg->count, cfg->out_is_in_dir) != 0)
+    if (output_names_init(&pl.names, cfg->names, cfg->count, cfg->in_dir, cfg->out_is_in_dir) != 0)
         return -1;
     /* Two jobs per thread: one running, one queued behind it, so a thread
      * never idles while the loop thread emits. */

@@ -96,7 +96,24 @@ static const char *why_not_a_file(int dir_fd, const char *name)
 typedef struct {
     scan_list_t *list;
     size_t name_cap, reject_cap, unread_cap;
+    int has_exclude;          /* a folder never scanned (OUT_DIR) */
+    dev_t exclude_dev;
+    ino_t exclude_ino;
 } builder_t;
+
+/* Files an entry that is named like an image, or a folder, but cannot be
+ * read, with its reason. Returns 0, or -1 when memory is short. */
+static int add_reject(builder_t *b, const char *name, const char *reason)
+{
+    scan_list_t *list = b->list;
+    scan_reject_t r = { strdup(name), strdup(reason) };
+    if (r.name != NULL && r.reason != NULL &&
+        push((void **)&list->rejects, &list->reject_count, &b->reject_cap, sizeof r, &r) == 0)
+        return 0;
+    free(r.name);
+    free(r.reason);
+    return -1;
+}
 
 /* Files one entry (name is the path as it will be reported; `at` and
  * `leaf` locate it for stat). Returns 0, or -1 when memory is short. */
@@ -118,23 +135,25 @@ static int add_entry(builder_t *b, const char *name, int at, const char *leaf)
         return 0;
     }
     const char *why = why_not_a_file(at, leaf);
+    if (why != NULL)
+        return add_reject(b, name, why);
     char *copy = strdup(name);
     if (copy == NULL)
         return -1;
-    if (why == NULL) {
-        if (push((void **)&list->names, &list->count, &b->name_cap,
-                 sizeof *list->names, &copy) == 0)
-            return 0;
-        free(copy);
-        return -1;
-    }
-    scan_reject_t r = { copy, strdup(why) };
-    if (r.reason != NULL && push((void **)&list->rejects, &list->reject_count,
-                                 &b->reject_cap, sizeof r, &r) == 0)
+    if (push((void **)&list->names, &list->count, &b->name_cap, sizeof *list->names,
+             &copy) == 0)
         return 0;
-    free(r.name);
-    free(r.reason);
+    free(copy);
     return -1;
+}
+
+/* True for the excluded folder (OUT_DIR inside IN_DIR): its files are this
+ * run's outputs, or an earlier run's, never inputs. */
+static int is_excluded(const builder_t *b, int at, const char *leaf)
+{
+    struct stat st;
+    return b->has_exclude && fstatat(at, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+           st.st_dev == b->exclude_dev && st.st_ino == b->exclude_ino;
 }
 
 /* True for an entry that is a directory itself, not a link to one:
@@ -157,8 +176,16 @@ static int scan_into(builder_t *b, const char *root, const char *prefix, int rec
         return -1;
     DIR *d = opendir(path);
     free(path);
-    if (d == NULL)
-        return -1;
+    if (d == NULL) {
+        /* The root must be readable. A subdirectory that is not (lost+found,
+         * a path past PATH_MAX) is reported with its own reason, and the
+         * rest of the tree is still scanned. */
+        if (*prefix == '\0')
+            return -1;
+        char reason[256];
+        snprintf(reason, sizeof reason, "cannot read directory: %s", strerror(errno));
+        return add_reject(b, prefix, reason);
+    }
     struct dirent *e;
     int rc = 0;
     errno = 0;
@@ -170,7 +197,9 @@ static int scan_into(builder_t *b, const char *root, const char *prefix, int rec
             rc = -1;
             break;
         }
-        if (is_real_directory(dirfd(d), e)) {
+        if (is_real_directory(dirfd(d), e) && is_excluded(b, dirfd(d), e->d_name)) {
+            /* OUT_DIR inside IN_DIR: left out, not even counted. */
+        } else if (is_real_directory(dirfd(d), e)) {
             /* Directories are not files: without -r they are not counted,
              * except one named like an image (x.jpg), which surely was
              * meant to be one, so it is reported. */
@@ -182,7 +211,8 @@ static int scan_into(builder_t *b, const char *root, const char *prefix, int rec
             rc = add_entry(b, name, dirfd(d), e->d_name);
         }
         free(name);
-        errno = 0;
+        if (rc == 0)
+            errno = 0;  /* a failure keeps its errno for the caller */
     }
     if (rc == 0 && errno != 0)
         rc = -1;
@@ -201,10 +231,16 @@ static void sort_list(scan_list_t *list, int keep_order)
     sort_array(list->unread, list->unread_count, sizeof *list->unread, compare_unread);
 }
 
-int scan_dir(const char *dir, int recursive, scan_list_t *list)
+int scan_dir(const char *dir, int recursive, const char *exclude, scan_list_t *list)
 {
     memset(list, 0, sizeof *list);
-    builder_t b = { list, 0, 0, 0 };
+    builder_t b = { list, 0, 0, 0, 0, 0, 0 };
+    struct stat st;
+    if (exclude != NULL && stat(exclude, &st) == 0) {
+        b.has_exclude = 1;
+        b.exclude_dev = st.st_dev;
+        b.exclude_ino = st.st_ino;
+    }
     if (scan_into(&b, dir, "", recursive) != 0) {
         int saved = errno ? errno : ENOMEM;
         scan_free(list);
@@ -220,7 +256,7 @@ int scan_dir(const char *dir, int recursive, scan_list_t *list)
 int scan_from_list(FILE *in, int nul_separated, scan_list_t *list)
 {
     memset(list, 0, sizeof *list);
-    builder_t b = { list, 0, 0, 0 };
+    builder_t b = { list, 0, 0, 0, 0, 0, 0 };
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;

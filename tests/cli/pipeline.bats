@@ -288,3 +288,34 @@ PY
     [ "$status" -eq 1 ]
     grep -qx "noiseaug: ./a.png: output name a_ps.png is an input file; not overwritten" <<<"$err"
 }
+
+@test "OUT_DIR inside IN_DIR with -r: its files are never inputs, and a rerun writes the same set" {
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir -p "$in/sub" "$in/aug"
+    cp "$DATA/f_rgb.png" "$in/a.png"
+    cp "$DATA/f_grey.png" "$in/sub/b.png"
+    cp "$DATA/f_tile.tga" "$in/aug/left_from_before.tga"
+    run_split --seed 4 -r --modes ps "$in" "$in/aug"
+    [ "$status" -eq 0 ]
+    [ "$(with_out_as "$in/aug" "$out")" = "$in/a.png --> OUT/a_ps.png
+$in/sub/b.png --> OUT/sub/b_ps.png" ]
+    local first="$out"
+    run_split --seed 4 -r --modes ps "$in" "$in/aug"
+    [ "$status" -eq 0 ]
+    [ "$out" = "$first" ]
+    [ "$(cd "$in/aug" && find . -type f | LC_ALL=C sort | paste -sd' ')" = "./a_ps.png ./left_from_before.tga ./sub/b_ps.png" ]
+}
+
+@test "an input listed from inside OUT_DIR is never overwritten by another input's output" {
+    local o="$BATS_TEST_TMPDIR/o"
+    mkdir -p "$o/x"
+    cp "$DATA/f_photo.jpg" "$o/x/a.jpg"
+    cp "$DATA/f_photo.jpg" "$o/a_ps.jpg"
+    cp "$o/a_ps.jpg" "$BATS_TEST_TMPDIR/kept.jpg"
+    cd "$o/x"
+    printf 'a.jpg\n%s\n' "$o/a_ps.jpg" >list
+    run_split --seed 1 --modes ps --files-from list "$o"
+    [ "$status" -eq 1 ]
+    grep -qx "noiseaug: a.jpg: output name a_ps.jpg is an input file; not overwritten" <<<"$err"
+    cmp "$o/a_ps.jpg" "$BATS_TEST_TMPDIR/kept.jpg"
+}

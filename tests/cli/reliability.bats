@@ -315,3 +315,20 @@ many() {
     [ "$(head -n 1 <<<"$err")" = "noiseaug: $in/huge.png: unsupported: file of 3000000000 bytes, larger than 2 GiB" ]
     [ "$(grep -c . <<<"$err")" -eq 2 ]  # that line and the summary
 }
+
+@test "-r: a folder that cannot be read is reported with its reason, and the rest is done" {
+    local in="$BATS_TEST_TMPDIR/in" long
+    mkdir "$in"
+    cp "$DATA/f_rgb.png" "$in/top.png"
+    # 22 levels of 200 characters: past PATH_MAX, so opendir fails with
+    # ENAMETOOLONG (an unreadable folder without needing another user).
+    long=$(printf 'd%.0s' $(seq 200))
+    (cd "$in" && for _ in $(seq 22); do mkdir "$long" && cd "$long" || exit 1; done &&
+        cp "$DATA/f_grey.png" deep.png)
+    run_split --seed 1 --modes ps -r "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ "$out" = "$in/top.png --> $BATS_TEST_TMPDIR/out/top_ps.png" ]
+    [ "$(grep -c ': cannot read directory: File name too long$' <<<"$err")" -eq 1 ]
+    grep -q "^noiseaug: $in/$long/" <<<"$err"
+    [[ "$err" == *"1 written, 1 failed"* ]]
+}

@@ -57,7 +57,7 @@ static void two_inputs_never_share_an_output_name(void **state)
     char *inputs[] = { "a.gif", "a.png" };
     output_names_t names;
     char err[256];
-    assert_int_equal(output_names_init(&names, inputs, 2, 0), 0);
+    assert_int_equal(output_names_init(&names, inputs, 2, NULL, 0), 0);
     assert_int_equal(output_names_claim(&names, "", "a_ps.png", 0, err, sizeof err), 0);
     assert_int_equal(output_names_claim(&names, "", "a_ps.png", 1, err, sizeof err), -1);
     assert_string_equal(err, "output name a_ps.png is already taken by a.gif; not written");
@@ -73,13 +73,13 @@ static void in_place_no_output_takes_an_inputs_name(void **state)
     char *inputs[] = { "b.png", "./b_ps.png", "../up.png" };
     output_names_t names;
     char err[256];
-    assert_int_equal(output_names_init(&names, inputs, 3, 1), 0);
+    assert_int_equal(output_names_init(&names, inputs, 3, NULL, 1), 0);
     assert_int_equal(output_names_claim(&names, "", "b_ps.png", 0, err, sizeof err), -1);
     assert_string_equal(err, "output name b_ps.png is an input file; not overwritten");
     assert_int_equal(output_names_claim(&names, "", "b_mixGauss.png", 0, err, sizeof err), 0);
     output_names_free(&names);
     /* Not in place, the same name is free. */
-    assert_int_equal(output_names_init(&names, inputs, 3, 0), 0);
+    assert_int_equal(output_names_init(&names, inputs, 3, NULL, 0), 0);
     assert_int_equal(output_names_claim(&names, "", "b_ps.png", 0, err, sizeof err), 0);
     output_names_free(&names);
 }
@@ -125,6 +125,30 @@ static void labels_follow_the_output_name_and_folder(void **state)
     free(out);
 }
 
+/* The last guard knows inputs by file, not by name: a hard link and a
+ * symbolic link to an input are that input. */
+static void inputs_are_known_by_device_and_inode(void **state)
+{
+    put(*state, "a.png", "image a");
+    put(*state, "b.png", "image b");
+    char *a = path_join(*state, "a.png"), *hard = path_join(*state, "hard.png");
+    char *soft = path_join(*state, "soft.png"), *b = path_join(*state, "b.png");
+    assert_int_equal(link(a, hard), 0);
+    assert_int_equal(symlink(a, soft), 0);
+    char *inputs[] = { "a.png", "missing.png" };
+    output_names_t names;
+    assert_int_equal(output_names_init(&names, inputs, 2, *state, 0), 0);
+    assert_true(output_names_is_input(&names, a));
+    assert_true(output_names_is_input(&names, hard));
+    assert_true(output_names_is_input(&names, soft));
+    assert_false(output_names_is_input(&names, b));
+    output_names_free(&names);
+    free(a);
+    free(hard);
+    free(soft);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +157,8 @@ int main(void)
         cmocka_unit_test(two_inputs_never_share_an_output_name),
         cmocka_unit_test(in_place_no_output_takes_an_inputs_name),
         cmocka_unit_test_setup_teardown(labels_follow_the_output_name_and_folder, scratch_make,
+                                        scratch_remove),
+        cmocka_unit_test_setup_teardown(inputs_are_known_by_device_and_inode, scratch_make,
                                         scratch_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

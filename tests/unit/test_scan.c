@@ -65,7 +65,7 @@ static void lists_sorted_images(void **state)
 {
     (void)state;
     scan_list_t list;
-    assert_int_equal(scan_dir(dir, 0, &list), 0);
+    assert_int_equal(scan_dir(dir, 0, NULL, &list), 0);
     /* strcmp order: upper case before lower case, UTF-8 bytes last. */
     const char *want[] = { "Z.jpeg", "a.PNG", "b.jpg", "c.Tga", "d.gif", "e.hdr",
                            "f.pgm", "g.ppm", "h.pnm", "i.psd", "j.pic", "k.bmp",
@@ -99,7 +99,7 @@ static void recursive_scan_mirrors_without_following_links(void **state)
     snprintf(path, sizeof path, "%s/tree/loop", dir);
     assert_int_equal(symlink("..", path), 0);  /* would loop if followed */
     scan_list_t list;
-    assert_int_equal(scan_dir(dir, 1, &list), 0);
+    assert_int_equal(scan_dir(dir, 1, NULL, &list), 0);
     /* x.jpg is a directory here, and empty: with -r it is descended into. */
     int saw_s = 0, saw_d = 0;
     for (size_t i = 0; i < list.count; i++) {
@@ -146,7 +146,7 @@ static void missing_directory_fails(void **state)
 {
     (void)state;
     scan_list_t list;
-    assert_int_equal(scan_dir("/nonexistent/noiseaug", 0, &list), -1);
+    assert_int_equal(scan_dir("/nonexistent/noiseaug", 0, NULL, &list), -1);
 }
 
 static void sort_is_bytewise(void **state)
