@@ -35,6 +35,13 @@ typedef struct {
 } pipeline_config_t;
 
 
+/* How many of `wanted` worker threads can be started: libuv calls abort()
+ * when its pool cannot create one (a low ulimit -v or -u), so the threads
+ * are tried first, the way libuv makes them (8 MiB stacks), then joined.
+ * Returns the number that started, and the error of the first that did
+ * not in *err (0 when all did). */
+unsigned pipeline_usable_threads(unsigned wanted, int *err);
+
 /* Processes the selected inputs and prints each output's line or error, in
  * input order (copies of one input in copy order); adds its counts to
  * *stats. Returns 0, or -1 when

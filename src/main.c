@@ -156,6 +156,17 @@ int main(int argc, char **argv)
     uint64_t start = uv_hrtime();
     if (!cli.seed_given)
         cli.plan.seed = random_seed();
+    int thread_err;
+    unsigned usable = pipeline_usable_threads(cli.jobs, &thread_err);
+    if (usable == 0) {
+        report_error("cannot start a worker thread: %s", uv_strerror(thread_err));
+        return EXIT_USAGE;
+    }
+    if (usable < cli.jobs) {
+        report_error("only %u of %u worker threads could be started (%s); using %u",
+                     usable, cli.jobs, uv_strerror(thread_err), usable);
+        cli.jobs = usable;
+    }
     set_pool_size(cli.jobs);
     codec_init();
     report_set_display(cli.quiet, cli.progress < 0 ? report_stderr_is_terminal() : cli.progress);

@@ -451,6 +451,45 @@ static void after_work_cb(uv_work_t *req, int status)
     pump(pl);
 }
 
+/* The stack size libuv gives its pool threads (threadpool.c). */
+#define POOL_STACK_SIZE (8u << 20)
+
+/* A trial thread waits here until every trial has been made, so that all
+ * of them exist at once, as the pool's threads will. */
+static void trial_thread(void *arg)
+{
+    uv_sem_wait(arg);
+}
+
+unsigned pipeline_usable_threads(unsigned wanted, int *err)
+{
+    *err = 0;
+    uv_thread_t *threads = malloc((size_t)wanted * sizeof *threads);
+    uv_sem_t go;
+    if (threads == NULL || uv_sem_init(&go, 0) != 0) {
+        free(threads);
+        *err = UV_ENOMEM;
+        return 0;
+    }
+    uv_thread_options_t options = { UV_THREAD_HAS_STACK_SIZE, POOL_STACK_SIZE };
+    unsigned started = 0;
+    while (started < wanted) {
+        int rc = uv_thread_create_ex(&threads[started], &options, trial_thread, &go);
+        if (rc != 0) {
+            *err = rc;
+            break;
+        }
+        started++;
+    }
+    for (unsigned i = 0; i < started; i++)
+        uv_sem_post(&go);
+    for (unsigned i = 0; i < started; i++)
+        uv_thread_join(&threads[i]);
+    uv_sem_destroy(&go);
+    free(threads);
+    return started;
+}
+
 int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
 {
     pipeline_t pl;

@@ -332,3 +332,15 @@ many() {
     grep -q "^noiseaug: $in/$long/" <<<"$err"
     [[ "$err" == *"1 written, 1 failed"* ]]
 }
+
+@test "worker threads that cannot all be created: fewer are used, with a word, instead of libuv's abort" {
+    case "$NOISEAUG" in *-asan/*|*-tsan/*) skip "sanitizer runtimes need more address space than the limit leaves" ;; esac
+    local rc=0
+    # 400 MB of address space holds fewer than 50 of libuv's 8 MiB stacks.
+    (ulimit -v 400000 && exec "$NOISEAUG" -j 200 --seed 1 "$DATA" "$BATS_TEST_TMPDIR/out") \
+        >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
+    [ "$rc" -eq 0 ]
+    grep -qE '^noiseaug: only [0-9]+ of 200 worker threads could be started \(resource temporarily unavailable\); using [0-9]+$' \
+        "$BATS_TEST_TMPDIR/stderr"
+    [ "$(grep -c ' --> ' "$BATS_TEST_TMPDIR/stdout")" -eq "$(ls "$DATA" | wc -l)" ]
+}
