@@ -8,6 +8,7 @@
  * implementations, so their configuration lives here too. */
 #include "codec.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,7 +248,11 @@ int codec_can_read_ext(const char *ext)
  * large allocation. */
 static int check_size(int w, int h, uint64_t max_pixels, char *err, size_t errlen)
 {
-    if (w > 0 && h > 0 && (uint64_t)w * (uint64_t)h <= max_pixels)
+    if (w <= 0 || h <= 0) {  /* no image, not a large one */
+        snprintf(err, errlen, "cannot decode: the header gives a size of %dx%d", w, h);
+        return -1;
+    }
+    if ((uint64_t)w * (uint64_t)h <= max_pixels)
         return 0;
     snprintf(err, errlen, "image too large: %dx%d is over the limit of %llu pixels "
              "(--max-pixels)", w, h, (unsigned long long)max_pixels);
@@ -523,7 +528,18 @@ static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels
             return -1;
         }
     }
-    if (stbi_info_from_memory(p, n32, &w, &h, &n) &&
+    /* stb keeps a thread's last failure reason until the next failure that
+     * sets one, and some of its failures set none: cleared here, a reason
+     * can never be an earlier file's (a 16384 x 16384 PNG was refused as
+     * "corrupt JPEG"). This file includes stb's implementation, so its
+     * static variable is in reach. */
+    stbi__g_failure_reason = NULL;
+    int info = stbi_info_from_memory(p, n32, &w, &h, &n);
+    /* A negative height is how a BMP says its rows run top-down; stb's
+     * loader reads such files, and its header reader reports the sign. */
+    if (info && h < 0 && h != INT_MIN && has_magic(CODEC_BMP, data, len))
+        h = -h;
+    if (info &&
         (check_size(w, h, max_pixels, err, errlen) != 0 ||
          check_density(codec_sniff(data, len), w, h, len, err, errlen) != 0))
         return -1;

@@ -163,9 +163,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (usable < cli.jobs) {
-        report_error("only %u of %u worker threads could be started (%s); using %u",
-                     usable, cli.jobs, uv_strerror(thread_err), usable);
-        cli.jobs = usable;
+        /* The limit that stopped the trial threads also bounds the images'
+         * memory: half of them leaves room for it. */
+        unsigned use = usable > 1 ? usable / 2 : 1;
+        report_error("only %u of %u worker threads could be started (%s); using %u, "
+                     "leaving memory for the images", usable, cli.jobs,
+                     uv_strerror(thread_err), use);
+        cli.jobs = use;
     }
     set_pool_size(cli.jobs);
     codec_init();

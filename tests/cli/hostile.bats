@@ -44,3 +44,18 @@ setup() {
     grep -q "$n_ok written, $n_bad failed" "$BATS_TEST_TMPDIR/stderr"
     [ "$n_bad" -ge 150 ]
 }
+
+@test "a top-down BMP comes out as PIL reads it, not flipped" {
+    load pixels
+    need_pil
+    mkdir "$BATS_TEST_TMPDIR/td"
+    cp "$CORPUS_DIR/top_down.bmp" "$BATS_TEST_TMPDIR/td/"
+    run_split --seed 1 --modes none "$BATS_TEST_TMPDIR/td" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    run "$PY" -c 'import sys
+from PIL import Image
+a, b = (Image.open(p).convert("RGB") for p in sys.argv[1:])
+sys.exit(0 if a.size == b.size and list(a.getdata()) == list(b.getdata()) else 1)' \
+        "$ROOT/data/formats/image.bmp" "$BATS_TEST_TMPDIR/out/top_down_none.bmp"
+    [ "$status" -eq 0 ]
+}

@@ -21,7 +21,9 @@ The classes:
   cut one (a failed load passed on to format conversion);
 - header-only bombs: a BMP, TGA, PPM and PSD header claiming 16384 x 16384
   pixels with no pixel data, each about a hundred bytes. A decoder that
-  trusts the header allocates a gigabyte before it finds out.
+  trusts the header allocates a gigabyte before it finds out;
+- headers of width 0, and a valid top-down BMP (negative height), whose
+  reasons were once "image too large".
 """
 import os
 import struct
@@ -70,6 +72,17 @@ def psd_header(width, height):
             struct.pack(">H", 0))
 
 
+def top_down(bmp):
+    """The same BMP with its rows stored top first, as a negative height says."""
+    offset, = struct.unpack("<I", bmp[10:14])
+    width, height = struct.unpack("<ii", bmp[18:26])
+    bits, = struct.unpack("<H", bmp[28:30])
+    row = (width * bits + 31) // 32 * 4
+    rows = [bmp[offset + i * row:offset + (i + 1) * row] for i in range(height)]
+    return (bmp[:22] + struct.pack("<i", -height) + bmp[26:offset] + b"".join(reversed(rows)) +
+            bmp[offset + row * height:])
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: hostile_corpus.py DATA_FORMATS_DIR OUT_DIR")
@@ -104,6 +117,15 @@ def main():
     put("bomb.tga", tga_header(BIG, BIG), bomb % "TGA")
     put("bomb.ppm", ppm_header(BIG, BIG), bomb % "PNM")
     put("bomb_psd.psd", psd_header(BIG, BIG), bomb % "PSD")
+
+    # Headers that give no image at all: "too large" was the reason once.
+    put("zero_width.bmp", bmp_header(0, 10) + bytes(64),
+        "cannot decode: the header gives a size of 0x10")
+    put("zero_width.ppm", ppm_header(0, 4) + bytes(64),
+        "cannot decode: the header gives a size of 0x4")
+    # A valid top-down BMP (negative height) was refused as "too large".
+    with open(os.path.join(src, "image.bmp"), "rb") as f:
+        put("top_down.bmp", top_down(f.read()), "ok")
 
     with open(os.path.join(out, "expect.tsv"), "w") as f:
         for name, want in expect:
