@@ -6,6 +6,7 @@
 #define NOISEAUG_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "nameset.h"
@@ -66,8 +67,13 @@ void output_names_free(output_names_t *names);
 int output_copy_file(const char *from, const char *to_dir, const char *to_name,
                      mode_t mode, char *err, size_t errlen);
 
-/* True when path exists (--skip-existing). */
+/* True when path exists. */
 int output_exists(const char *path);
+
+/* True when path is a regular file that decodes whole (within max_pixels):
+ * what --skip-existing keeps. A directory, an empty or cut file, or any
+ * other file put where an output goes is made again. */
+int output_is_whole_image(const char *path, uint64_t max_pixels);
 
 /* Where labels come from and go. */
 typedef struct {

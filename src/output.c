@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "codec.h"
 #include "fileio.h"
 #include "path.h"
 
@@ -173,6 +174,20 @@ int output_exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
+}
+
+int output_is_whole_image(const char *path, uint64_t max_pixels)
+{
+    unsigned char *data;
+    size_t len;
+    char err[256];
+    image_t img = { 0 };
+    if (fileio_read_all(path, &data, &len, err, sizeof err) != 0)
+        return 0;
+    int whole = codec_decode(data, len, max_pixels, &img, err, sizeof err) == 0;
+    image_free(&img);
+    free(data);
+    return whole;
 }
 
 /* Copies one label, src to dir/name, unless it is already there. Returns

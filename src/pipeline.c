@@ -173,7 +173,7 @@ static void work_cb(uv_work_t *req)
     image_t img = { 0 };
     codec_buffer_t encoded = { 0 };
     uint64_t mark = uv_hrtime();
-    if (cfg->skip_existing && output_exists(paths->out_path)) {
+    if (cfg->skip_existing && output_is_whole_image(paths->out_path, cfg->max_pixels)) {
         job->status = JOB_EXISTING;
     } else if (output_names_is_input(&job->owner->names, paths->out_path)) {
         /* The last guard: whatever the layout, an input is never replaced. */

@@ -319,3 +319,21 @@ $in/sub/b.png --> OUT/sub/b_ps.png" ]
     grep -qx "noiseaug: a.jpg: output name a_ps.jpg is an input file; not overwritten" <<<"$err"
     cmp "$o/a_ps.jpg" "$BATS_TEST_TMPDIR/kept.jpg"
 }
+
+@test "--skip-existing keeps only whole images: a cut file or a folder at an output path is made again" {
+    run_split --seed 9 --modes ps "$DATA" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    local first="$out" o="$BATS_TEST_TMPDIR/out"
+    cp -r "$o" "$BATS_TEST_TMPDIR/whole"
+    head -c 100 "$BATS_TEST_TMPDIR/whole/f_rgb_ps.png" >"$o/f_rgb_ps.png"   # cut short
+    : >"$o/f_photo_ps.jpg"                                                 # empty
+    rm "$o/f_grey_ps.png" && mkdir "$o/f_grey_ps.png"                       # a folder
+    run_split --seed 9 --modes ps --skip-existing "$DATA" "$o"
+    # The folder cannot be replaced: that one output fails, and says why.
+    [ "$status" -eq 1 ]
+    grep -qx "noiseaug: $DATA/f_grey.png: cannot rename into place: Is a directory" <<<"$err"
+    [[ "$err" == *"2 written, 1 failed, 0 skipped, 4 already there"* ]]
+    rmdir "$o/f_grey_ps.png"
+    cp "$BATS_TEST_TMPDIR/whole/f_grey_ps.png" "$o/"
+    diff -r "$o" "$BATS_TEST_TMPDIR/whole"
+}
