@@ -24,7 +24,7 @@ int fileio_write_atomic(const char *dir, const char *name,
 
 /* Removes every temporary file a write has in flight, and keeps any new
  * one from being made: for an exit that does not wait for the workers.
- * Not async-signal-safe; call it from the loop thread. */
+ * Async-signal-safe: no lock, no allocation, only atomics and unlink(). */
 void fileio_remove_temporaries(void);
 
 /* True when both paths exist and name the same file (or directory). */

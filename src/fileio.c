@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,39 +32,61 @@
 
 /* --- temporary-file registry ----------------------------------------- */
 
+/* The registry is emptied from a signal handler (a second Ctrl-C), which
+ * may take no lock and must not read memory another thread could free:
+ * each slot owns its path buffer for the whole run, and its state is an
+ * atomic flag. Slots are taken under a lock by the workers only. The
+ * buffers are static, and pages never written cost no memory. */
 enum { MAX_TEMPS = 2048, TEMP_PATH_MAX = 4096 };
 
 static pthread_mutex_t temps_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *temps[MAX_TEMPS];
+static char temp_paths[MAX_TEMPS][TEMP_PATH_MAX];
+static atomic_int temp_in_use[MAX_TEMPS];
+static atomic_int temps_closed;  /* no new temporary after the removal */
 
-/* Slot of a registered path, or -1; call with the lock held. */
-static int temp_slot(const char *path)
+/* Takes a free slot for a temporary file made from `template` (mkostemp's
+ * XXXXXX form), creates the file and returns its descriptor, the slot in
+ * *slot; -1 with errno when none is free or creation fails. */
+static int temp_create(const char *template, int *slot)
 {
-    for (int i = 0; i < MAX_TEMPS; i++)
-        if (temps[i] == path)
-            return i;
-    return -1;
+    *slot = 0;
+    if (strlen(template) >= TEMP_PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    pthread_mutex_lock(&temps_lock);
+    int fd = -1, i = 0;
+    while (i < MAX_TEMPS && atomic_load(&temp_in_use[i]))
+        i++;
+    if (atomic_load(&temps_closed)) {
+        errno = ECANCELED;
+    } else if (i == MAX_TEMPS) {
+        errno = EMFILE;
+    } else {
+        strcpy(temp_paths[i], template);
+        /* Marked before the file exists: a removal in between unlinks a
+         * name that is not there yet, harmlessly; after, it cannot miss. */
+        atomic_store(&temp_in_use[i], 1);
+        fd = mkostemp(temp_paths[i], O_CLOEXEC);
+        if (fd < 0)
+            atomic_store(&temp_in_use[i], 0);
+    }
+    pthread_mutex_unlock(&temps_lock);
+    *slot = i;
+    return fd;
 }
 
-static void temp_forget(char *path)
+static void temp_forget(int slot)
 {
-    pthread_mutex_lock(&temps_lock);
-    int i = temp_slot(path);
-    if (i >= 0)
-        temps[i] = NULL;
-    pthread_mutex_unlock(&temps_lock);
+    atomic_store(&temp_in_use[slot], 0);
 }
 
 void fileio_remove_temporaries(void)
 {
-    pthread_mutex_lock(&temps_lock);
+    atomic_store(&temps_closed, 1);
     for (int i = 0; i < MAX_TEMPS; i++)
-        if (temps[i] != NULL) {
-            unlink(temps[i]);
-            temps[i] = NULL;
-        }
-    /* The lock stays held: the process is about to end, and no worker may
-     * create another temporary file before it does. */
+        if (atomic_load(&temp_in_use[i]))
+            unlink(temp_paths[i]);
 }
 
 /* --- fault injection (test builds only) ------------------------------- */
@@ -208,20 +231,14 @@ int fileio_write_atomic(const char *dir, const char *name,
                         char *err, size_t errlen)
 {
     char *final_path = path_join(dir, name);
-    char *tmp_path = path_join(dir, ".noiseaug-tmp-XXXXXX");
-    int rc = -1;
-    if (final_path == NULL || tmp_path == NULL) {
+    char *template = path_join(dir, ".noiseaug-tmp-XXXXXX");
+    int rc = -1, slot = -1;
+    if (final_path == NULL || template == NULL) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    /* Created and registered under the lock: an exit that removes the
-     * registered temporaries can never miss one. */
-    pthread_mutex_lock(&temps_lock);
-    int slot = temp_slot(NULL);
-    int fd = slot >= 0 ? mkostemp(tmp_path, O_CLOEXEC) : (errno = EMFILE, -1);
-    if (fd >= 0)
-        temps[slot] = tmp_path;
-    pthread_mutex_unlock(&temps_lock);
+    int fd = temp_create(template, &slot);
+    const char *tmp_path = temp_paths[slot];
     if (fd < 0) {
         snprintf(err, errlen, "cannot create a temporary file: %s", strerror(errno));
         goto out;
@@ -242,17 +259,17 @@ int fileio_write_atomic(const char *dir, const char *name,
         snprintf(err, errlen, "cannot rename into place: %s", strerror(errno));
         goto remove;
     }
-    temp_forget(tmp_path);
+    temp_forget(slot);
     rc = 0;
     goto out;
 remove:
     /* Unlink first, then forget: an exit in between unlinks it once more,
      * harmlessly; the other order could leave the file behind. */
     unlink(tmp_path);
-    temp_forget(tmp_path);
+    temp_forget(slot);
 out:
     free(final_path);
-    free(tmp_path);
+    free(template);
     return rc;
 }
 

@@ -75,7 +75,7 @@ struct pipeline {
     size_t next_job;      /* next job number to submit */
     size_t total_jobs;
     output_names_t names; /* output names taken so far, and whose */
-    uv_signal_t signals[3];  /* see stop_signals */
+    uv_async_t stop_async;   /* wakes the loop after a stop signal */
     run_stats_t stats;
 };
 
@@ -252,16 +252,45 @@ static const struct {
     { SIGINT, "interrupted" }, { SIGTERM, "terminated" }, { SIGHUP, "hung up" },
 };
 
-/* The first stop signal stops the run gracefully; a second one exits at
- * once, removing the temporary files of writes in flight. */
-static void signal_cb(uv_signal_t *handle, int signum)
+/* The stop signals are caught by a plain handler, not by libuv's watcher,
+ * which runs on the loop thread: that thread may be blocked (writing to a
+ * stalled stdout reader), and a second Ctrl-C must still exit at once. The
+ * handler only records the first signal and wakes the loop
+ * (uv_async_send is async-signal-safe); on the second, it removes the
+ * temporaries of writes in flight (also async-signal-safe) and exits. */
+static volatile sig_atomic_t stop_signum;
+static uv_async_t *stop_wakeup;
+
+static void on_stop_signal(int signum)
 {
-    pipeline_t *pl = handle->data;
-    if (pl->stats.stopped_by != 0) {
+    if (stop_signum != 0) {
         fileio_remove_temporaries();
-        fflush(stdout);
         _exit(128 + signum);
     }
+    stop_signum = signum;
+    uv_async_send(stop_wakeup);
+}
+
+/* Installs on_stop_signal, or the default action back (handler SIG_DFL). */
+static void catch_stop_signals(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+        sigaction(stop_signals[i].signum, &sa, NULL);
+}
+
+/* On the loop thread, after the first stop signal: stops the run
+ * gracefully, the images in progress finished. */
+static void stop_cb(uv_async_t *handle)
+{
+    pipeline_t *pl = handle->data;
+    int signum = stop_signum;
+    if (signum == 0 || pl->stats.stopped_by != 0)
+        return;
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
         if (stop_signals[i].signum == signum)
             report_file_warning(NULL, "%s: finishing the images in progress; "
@@ -514,21 +543,22 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
         output_names_free(&pl.names);
         return -1;
     }
-    /* Signal watchers do not keep the loop alive (uv_unref): the run ends
+    /* The wake-up does not keep the loop alive (uv_unref): the run ends
      * when the work does. */
-    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
-        uv_signal_init(&pl.loop, &pl.signals[i]);
-        pl.signals[i].data = &pl;
-        uv_signal_start(&pl.signals[i], signal_cb, stop_signals[i].signum);
-        uv_unref((uv_handle_t *)&pl.signals[i]);
-    }
+    uv_async_init(&pl.loop, &pl.stop_async, stop_cb);
+    pl.stop_async.data = &pl;
+    uv_unref((uv_handle_t *)&pl.stop_async);
+    stop_signum = 0;
+    stop_wakeup = &pl.stop_async;
+    catch_stop_signals(on_stop_signal);
     pump(&pl);
     uv_run(&pl.loop, UV_RUN_DEFAULT);
     /* A stopped run never submits the rest: those outputs were not started
      * either, as much as the queued jobs libuv cancelled. */
     pl.stats.cancelled += pl.total_jobs - pl.next_job;
-    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
-        uv_close((uv_handle_t *)&pl.signals[i], NULL);
+    /* A signal from here on finds the default action, not a closed handle. */
+    catch_stop_signals(SIG_DFL);
+    uv_close((uv_handle_t *)&pl.stop_async, NULL);
     uv_run(&pl.loop, UV_RUN_DEFAULT);  /* runs the close callbacks */
     uv_loop_close(&pl.loop);
     report_progress_done();

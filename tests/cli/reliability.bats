@@ -344,3 +344,24 @@ many() {
         "$BATS_TEST_TMPDIR/stderr"
     [ "$(grep -c ' --> ' "$BATS_TEST_TMPDIR/stdout")" -eq "$(ls "$DATA" | wc -l)" ]
 }
+
+@test "a stalled stdout reader cannot keep a second Ctrl-C from exiting at once" {
+    many
+    # A FIFO held open for reading but never read: once its 64 KiB fill up
+    # (2,000 lines here), the loop thread blocks in the write.
+    local fifo="$BATS_TEST_TMPDIR/fifo" rc=0 t0
+    mkfifo "$fifo"
+    exec 7<>"$fifo"
+    "$NOISEAUG" -j 2 -n 50 --seed 3 --modes ps "$MANY" "$BATS_TEST_TMPDIR/out" >&7 2>/dev/null &
+    local pid=$!
+    scaled_sleep 2
+    kill -INT "$pid"
+    scaled_sleep 0.3
+    t0=$SECONDS
+    kill -INT "$pid"
+    wait "$pid" || rc=$?
+    exec 7>&-
+    [ "$rc" -eq 130 ]
+    [ $((SECONDS - t0)) -le 2 ]
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/out" | grep '^\.noiseaug-tmp')" ]
+}
