@@ -232,5 +232,8 @@ fuzz: deps
 	$(MAKE) $(FUZZ_DIR)/fuzz_codec
 	mkdir -p $(FUZZ_DIR)/corpus
 	cp data/images/* data/formats/* data/unsupported/* tests/fuzz/regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	# Seeds of every format, cut short, and the PIC and header-only bombs.
+	python3 tests/tools/hostile_corpus.py data/formats $(FUZZ_DIR)/hostile && \
+	    cp $(FUZZ_DIR)/hostile/* $(FUZZ_DIR)/corpus/ && rm -f $(FUZZ_DIR)/corpus/expect.tsv
 	cd $(FUZZ_DIR) && ./fuzz_codec -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus
