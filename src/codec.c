@@ -446,6 +446,38 @@ static void drop_added_alpha(const unsigned char *data, size_t len, image_t *img
     img->channels = 3;
 }
 
+/* stb 2.27 reads a PNM header's numbers into an int without a bound, a
+ * signed overflow (undefined) for a width of 99999999999. The three
+ * numbers are checked here first: width, height and maxval, each with at
+ * most 9 digits, which no valid file exceeds (stb's own limits are far
+ * lower). Returns 0, or -1 with err. */
+static int check_pnm_header(const unsigned char *data, size_t len, char *err, size_t errlen)
+{
+    size_t i = 2;  /* past "P5" or "P6" */
+    for (int number = 0; number < 3; number++) {
+        for (;;) {  /* white space and comments, as stb skips them */
+            while (i < len && (data[i] == ' ' || (data[i] >= '\t' && data[i] <= '\r')))
+                i++;
+            if (i >= len || data[i] != '#')
+                break;
+            while (i < len && data[i] != '\n' && data[i] != '\r')
+                i++;
+        }
+        size_t digits = 0;
+        while (i < len && data[i] >= '0' && data[i] <= '9') {
+            i++;
+            digits++;
+        }
+        if (digits > 9) {
+            snprintf(err, errlen, "cannot decode: PNM header number of %zu digits", digits);
+            return -1;
+        }
+        if (digits == 0)
+            return 0;  /* stb gives the reason for a malformed header */
+    }
+    return 0;
+}
+
 /* stb_image decodes through these callbacks rather than from memory for
  * one reason: to learn whether a decoder wanted bytes past the end. stb
  * fills what is missing with zeros and returns an image all the same (a
@@ -534,6 +566,8 @@ static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels
      * "corrupt JPEG"). This file includes stb's implementation, so its
      * static variable is in reach. */
     stbi__g_failure_reason = NULL;
+    if (has_magic(CODEC_PNM, data, len) && check_pnm_header(data, len, err, errlen) != 0)
+        return -1;
     int info = stbi_info_from_memory(p, n32, &w, &h, &n);
     /* A negative height is how a BMP says its rows run top-down; stb's
      * loader reads such files, and its header reader reports the sign. */

@@ -123,6 +123,9 @@ def main():
         "cannot decode: the header gives a size of 0x10")
     put("zero_width.ppm", ppm_header(0, 4) + bytes(64),
         "cannot decode: the header gives a size of 0x4")
+    # stb's PNM parser overflowed an int on this width (UBSan).
+    put("huge_number.ppm", b"P6\n99999999999 1\n255\n" + bytes(64),
+        "cannot decode: PNM header number of 11 digits")
     # A valid top-down BMP (negative height) was refused as "too large".
     with open(os.path.join(src, "image.bmp"), "rb") as f:
         put("top_down.bmp", top_down(f.read()), "ok")
