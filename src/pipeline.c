@@ -37,7 +37,6 @@
 #include "path.h"
 #include "report.h"
 #include "ring.h"
-#include "scan.h"
 
 #define ERR_LEN 512
 
