@@ -543,8 +543,8 @@ static void drop_fourth_channel(image_t *img)
     img->channels = 3;
 }
 
-static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
-                      image_t *out, char *err, size_t errlen)
+static int stb_decode_bytes(const unsigned char *data, size_t len, uint64_t max_pixels,
+                            image_t *out, char *err, size_t errlen)
 {
     const stbi_uc *p = data;
     int n32 = (int)len, w, h, n;
@@ -617,6 +617,60 @@ static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels
     }
     drop_added_alpha(data, len, out);
     return 0;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A copy of a PNG without its empty IDAT chunks, or NULL when it has none
+ * (or its chunks do not parse: stb gives the reason then). Empty IDATs are
+ * legal and carry nothing, but stb 2.27 does arithmetic on its NULL data
+ * buffer for one that comes first (undefined; found by fuzzing). */
+static unsigned char *png_without_empty_idat(const unsigned char *data, size_t len,
+                                             size_t *out_len)
+{
+    size_t pos = 8, empty = 0;
+    while (pos + 12 <= len) {
+        uint32_t n = be32(data + pos);
+        if (n > len - pos - 12)
+            break;
+        empty += n == 0 && memcmp(data + pos + 4, "IDAT", 4) == 0;
+        pos += 12 + (size_t)n;
+    }
+    if (empty == 0)
+        return NULL;
+    unsigned char *copy = malloc(len);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, data, 8);
+    size_t w = 8;
+    for (pos = 8; pos + 12 <= len;) {
+        size_t chunk = 12 + (size_t)be32(data + pos);
+        if (chunk > len - pos)
+            break;
+        if (!(chunk == 12 && memcmp(data + pos + 4, "IDAT", 4) == 0)) {
+            memcpy(copy + w, data + pos, chunk);
+            w += chunk;
+        }
+        pos += chunk;
+    }
+    memcpy(copy + w, data + pos, len - pos);  /* whatever follows, as it was */
+    *out_len = w + (len - pos);
+    return copy;
+}
+
+static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
+                      image_t *out, char *err, size_t errlen)
+{
+    size_t clean_len = 0;
+    unsigned char *clean = has_magic(CODEC_PNG, data, len)
+                               ? png_without_empty_idat(data, len, &clean_len) : NULL;
+    int rc = clean != NULL ? stb_decode_bytes(clean, clean_len, max_pixels, out, err, errlen)
+                           : stb_decode_bytes(data, len, max_pixels, out, err, errlen);
+    free(clean);
+    return rc;
 }
 
 int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
