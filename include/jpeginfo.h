@@ -14,6 +14,11 @@ int jpeginfo_orientation(const unsigned char *data, size_t len);
  * RGB, 4 CMYK or YCCK), or 0 when there is no readable frame header. */
 int jpeginfo_components(const unsigned char *data, size_t len);
 
+/* True when the frame header is one of arithmetic coding (SOF9-SOF11,
+ * SOF13-SOF15). Arithmetic coding can code a flat block in far less than
+ * a bit, so such a file has no bound on pixels per byte. */
+int jpeginfo_is_arithmetic(const unsigned char *data, size_t len);
+
 /* True when data starts like a JPEG (SOI followed by a marker). */
 int jpeginfo_is_jpeg(const unsigned char *data, size_t len);
 

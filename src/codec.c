@@ -96,8 +96,10 @@ static int tga_probe(const unsigned char *p, size_t len)
  * STBI_NOTUSED skips are inside sizeof, never evaluated).
  *
  * max_density, the most pixels a byte can stand for:
- * - JPEG 1024: each 8x8 block of each component costs at least one bit
- *   in its DC scan, so 512 pixels a byte at most (grey); twice that.
+ * - JPEG 1024: with Huffman coding, each 8x8 block of each component
+ *   costs at least one bit in its DC scan, so 512 pixels a byte at most
+ *   (grey); twice that. Arithmetic coding has no such bound and is not
+ *   checked (jpeginfo_is_arithmetic).
  * - PNG 8300: deflate expands at most 1032:1 (258-byte matches coded in
  *   about 2 bits), and a pixel takes at least 1 bit: 8256.
  * - GIF 11000: an LZW code takes at least 3 bits and stands for at most
@@ -320,8 +322,11 @@ static int turbo_decode(const unsigned char *data, size_t len, uint64_t max_pixe
         snprintf(err, errlen, "cannot decode: JPEG without an image frame (tables only)");
         goto out;
     }
+    /* The density bound holds for Huffman coding only; arithmetic coding
+     * has none (a flat 4000 x 4000 file is 208 bytes). */
     if (check_size(w, h, max_pixels, err, errlen) != 0 ||
-        check_density(CODEC_JPEG, w, h, len, err, errlen) != 0)
+        (!jpeginfo_is_arithmetic(data, len) &&
+         check_density(CODEC_JPEG, w, h, len, err, errlen) != 0))
         goto out;
     int grey = colourspace == TJCS_GRAY;
     if (image_alloc(out, w, h, grey ? 1 : 3, 8) != 0) {

@@ -112,3 +112,16 @@ int jpeginfo_components(const unsigned char *data, size_t len)
     int r = walk_segments(data, len, visit_frame, NULL);
     return r > 0 ? r : 0;
 }
+
+/* The frame header's marker, or 0 for any other segment. */
+static int visit_frame_marker(int marker, const unsigned char *p, size_t n, void *ctx)
+{
+    (void)p, (void)n;
+    return visit_frame(marker, p, n, ctx) != 0 ? marker : 0;
+}
+
+int jpeginfo_is_arithmetic(const unsigned char *data, size_t len)
+{
+    int marker = walk_segments(data, len, visit_frame_marker, NULL);
+    return (marker >= 0xC9 && marker <= 0xCB) || (marker >= 0xCD && marker <= 0xCF);
+}

@@ -171,3 +171,13 @@ PY
     grep -qx "$c/tall.jpg: cannot decode: corrupt JPEG data: premature end of data segment" <<<"$err"
     [[ "$err" == *"0 written, 5 failed"* ]]
 }
+
+@test "arithmetic-coded JPEGs, flat and tiny, are read: the density bound is for Huffman coding" {
+    [ "${CODEC:-turbo}" = turbo ] || skip "stb's JPEG reader does not read arithmetic coding"
+    # tests/fixtures/arith-*.jpg: made with libjpeg's arith_code = TRUE, one
+    # flat grey 1000x1000 (125 bytes), one flat RGB 4000x4000 (208 bytes).
+    run_split --seed 1 --modes none "$ROOT/tests/fixtures" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    [ "$("$IMGINFO" "$BATS_TEST_TMPDIR/out/arith-flat-1000-grey_none.jpg" | cut -d' ' -f1-3)" = "1000 1000 1" ]
+    [ "$("$IMGINFO" "$BATS_TEST_TMPDIR/out/arith-flat-4000-rgb_none.jpg" | cut -d' ' -f1-3)" = "4000 4000 3" ]
+}
