@@ -19,6 +19,11 @@ int jpeginfo_components(const unsigned char *data, size_t len);
  * a bit, so such a file has no bound on pixels per byte. */
 int jpeginfo_is_arithmetic(const unsigned char *data, size_t len);
 
+/* True when every Huffman table (DHT segment) before the scan holds at
+ * most 256 codes within its segment. stb 2.27 writes past its code-length
+ * array for a table that holds more (found by fuzzing). */
+int jpeginfo_huffman_tables_ok(const unsigned char *data, size_t len);
+
 /* True when data starts like a JPEG (SOI followed by a marker). */
 int jpeginfo_is_jpeg(const unsigned char *data, size_t len);
 

@@ -565,6 +565,21 @@ static int stb_decode_bytes(const unsigned char *data, size_t len, uint64_t max_
             return -1;
         }
     }
+    /* What stb would read as a JPEG: libjpeg's rule that the file starts
+     * with SOI exactly (stb skips fill bytes before it), and Huffman tables
+     * of at most 256 codes (stb 2.27 writes past its array for more). */
+    if (len >= 2 && data[0] == 0xFF && (data[1] == 0xFF || data[1] == 0xD8)) {
+        if (!jpeginfo_is_jpeg(data, len)) {
+            snprintf(err, errlen, "cannot decode: not a JPEG (it does not start with the "
+                     "start-of-image marker)");
+            return -1;
+        }
+        if (!jpeginfo_huffman_tables_ok(data, len)) {
+            snprintf(err, errlen, "cannot decode: corrupt JPEG (a Huffman table that does "
+                     "not fit or holds more than 256 codes)");
+            return -1;
+        }
+    }
     /* stb keeps a thread's last failure reason until the next failure that
      * sets one, and some of its failures set none: cleared here, a reason
      * can never be an earlier file's (a 16384 x 16384 PNG was refused as

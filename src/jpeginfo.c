@@ -120,6 +120,31 @@ static int visit_frame_marker(int marker, const unsigned char *p, size_t n, void
     return visit_frame(marker, p, n, ctx) != 0 ? marker : 0;
 }
 
+/* -1 for a DHT segment whose tables do not fit or hold over 256 codes. */
+static int visit_dht(int marker, const unsigned char *p, size_t n, void *ctx)
+{
+    (void)ctx;
+    if (marker != 0xC4)
+        return 0;
+    size_t pos = 0;
+    while (pos < n) {
+        if (n - pos < 17)
+            return -1;
+        size_t codes = 0;
+        for (int i = 1; i <= 16; i++)
+            codes += p[pos + (size_t)i];
+        if (codes > 256 || n - pos - 17 < codes)
+            return -1;
+        pos += 17 + codes;
+    }
+    return 0;
+}
+
+int jpeginfo_huffman_tables_ok(const unsigned char *data, size_t len)
+{
+    return walk_segments(data, len, visit_dht, NULL) == 0;
+}
+
 int jpeginfo_is_arithmetic(const unsigned char *data, size_t len)
 {
     int marker = walk_segments(data, len, visit_frame_marker, NULL);
