@@ -53,6 +53,10 @@ typedef struct {
 typedef struct {
     const char *name;       /* as on the command line: "ps", "addGauss", ... */
     int needs_partner;      /* addPic and mixPic read a second image */
+    /* What a partner mode becomes when no usable partner can be found: the
+     * Gaussian mode of the same form (a blend, or replaced samples), which
+     * needs no second image. A mode without a partner is its own. */
+    int fallback;
     noise_param_t strength;
     noise_kernel_t apply;   /* called through noise_apply only */
 } noise_mode_info_t;
@@ -80,6 +84,10 @@ int noise_mode_parse(const char *name, size_t len);
 
 /* True for the modes that need a partner image. */
 int noise_mode_needs_partner(noise_mode_t mode);
+
+/* The mode a partner mode falls back to (see noise_mode_info_t); the mode
+ * itself for the others. */
+noise_mode_t noise_mode_fallback(noise_mode_t mode);
 
 /* Mean and population standard deviation of the colour samples. */
 void noise_colour_stats(const image_t *img, double *mean, double *std);

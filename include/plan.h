@@ -32,6 +32,7 @@ void plan_defaults(plan_config_t *cfg);
 
 typedef struct {
     noise_mode_t mode;
+    int fallback_from; /* the partner mode this plan fell back from, or -1 */
     long partner;     /* index of the partner in the input list, or -1 */
     double strength;  /* the strength this output uses */
     unsigned copy;    /* copy index k */
@@ -45,6 +46,25 @@ typedef struct {
  * Returns 0, or -1 when memory is short. */
 int plan_make(const plan_config_t *cfg, char *const *names, size_t count,
               size_t index, unsigned copy, plan_t *out);
+
+/* How many partners a job tries, the planned one included, before it falls
+ * back to a mode without one: with a share f of unusable images, a good
+ * image falls back with probability f^4 (1e-4 for one bad file in ten). */
+#define PLAN_PARTNER_TRIES 4
+
+/* Replaces the plan's partner, which could not be used, with the next draw
+ * from the plan's own stream (uniform over the other images, as the first),
+ * and renames its output. The draws depend only on which partners failed,
+ * never on timing, so the result is the same for any -j. Returns 0, or -1
+ * when memory is short. */
+int plan_redraw_partner(const plan_config_t *cfg, char *const *names, size_t count,
+                        size_t index, plan_t *plan);
+
+/* Turns a partner mode whose partners all failed into its fallback mode
+ * (addPic -> addGauss, mixPic -> mixGauss: noise_mode_fallback), with that
+ * mode's strength drawn from the plan's stream, and renames the output.
+ * Returns 0, or -1 when memory is short. */
+int plan_fall_back(const plan_config_t *cfg, char *const *names, size_t index, plan_t *plan);
 
 /* Frees the plan's strings. */
 void plan_free(plan_t *plan);

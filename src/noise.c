@@ -631,13 +631,15 @@ static int no_noise(image_t *img, const image_t *partner, rng_t *rng, double str
  * defaults are those of the competition script this tool replaces. mixGauss
  * and mixPic share --mix-rate. */
 static const noise_mode_info_t modes[NOISE_MODE_COUNT + 1] = {
-    /* name, needs partner, { parameter, option, default, lo, hi }, kernel */
-    [NOISE_PS] = { "ps", 0, { "amount", "ps-amount", 0.05, 0, 1 }, salt_pepper },
-    [NOISE_ADD_GAUSS] = { "addGauss", 0, { "weight", "gauss-weight", 0.1, 0, 1 }, add_gauss },
-    [NOISE_MIX_GAUSS] = { "mixGauss", 0, { "rate", "mix-rate", 0.05, 0, 1 }, mix_gauss },
-    [NOISE_ADD_PIC] = { "addPic", 1, { "blend", "blend", 0.1, 0, 1 }, add_pic },
-    [NOISE_MIX_PIC] = { "mixPic", 1, { "rate", "mix-rate", 0.05, 0, 1 }, mix_pic },
-    [NOISE_NONE] = { "none", 0, { NULL, NULL, 0, 0, 0 }, no_noise },
+    /* name, needs partner, fallback, { parameter, option, default, lo, hi }, kernel */
+    [NOISE_PS] = { "ps", 0, NOISE_PS, { "amount", "ps-amount", 0.05, 0, 1 }, salt_pepper },
+    [NOISE_ADD_GAUSS] = { "addGauss", 0, NOISE_ADD_GAUSS,
+                          { "weight", "gauss-weight", 0.1, 0, 1 }, add_gauss },
+    [NOISE_MIX_GAUSS] = { "mixGauss", 0, NOISE_MIX_GAUSS,
+                          { "rate", "mix-rate", 0.05, 0, 1 }, mix_gauss },
+    [NOISE_ADD_PIC] = { "addPic", 1, NOISE_ADD_GAUSS, { "blend", "blend", 0.1, 0, 1 }, add_pic },
+    [NOISE_MIX_PIC] = { "mixPic", 1, NOISE_MIX_GAUSS, { "rate", "mix-rate", 0.05, 0, 1 }, mix_pic },
+    [NOISE_NONE] = { "none", 0, NOISE_NONE, { NULL, NULL, 0, 0, 0 }, no_noise },
 };
 
 const noise_mode_info_t *noise_mode_info(noise_mode_t mode)
@@ -671,6 +673,12 @@ double noise_default_strength(noise_mode_t mode)
 {
     const noise_mode_info_t *info = noise_mode_info(mode);
     return info != NULL ? info->strength.def : 0.0;
+}
+
+noise_mode_t noise_mode_fallback(noise_mode_t mode)
+{
+    const noise_mode_info_t *info = noise_mode_info(mode);
+    return info != NULL ? (noise_mode_t)info->fallback : mode;
 }
 
 int noise_mode_needs_partner(noise_mode_t mode)

@@ -77,55 +77,85 @@ static noise_mode_t draw_mode(const plan_config_t *cfg, rng_t *rng)
     return (noise_mode_t)last;  /* only reached through rounding at the top */
 }
 
-int plan_make(const plan_config_t *cfg, char *const *names, size_t count,
-              size_t index, unsigned copy, plan_t *out)
+/* Draws a partner for input `index`: uniform over the other images; the
+ * image itself only when it is alone. */
+static size_t draw_partner(rng_t *rng, size_t count, size_t index)
 {
-    rng_seed(&out->rng, rng_key(cfg->seed, names[index], copy));
-    out->mode = draw_mode(cfg, &out->rng);
-    out->partner = -1;
-    out->copy = copy;
-    out->strength = 0.0;
-    out->out_name = NULL;
-    out->format = plan_output_format(names[index], cfg->format);
-    char tag[64];
+    if (count <= 1)
+        return index;
+    size_t p = (size_t)rng_below(rng, count - 1);
+    return p >= index ? p + 1 : p;
+}
+
+/* Ranges draw one number; fixed strengths draw none, so the default plans
+ * match those made before ranges existed. */
+static double draw_strength(const plan_config_t *cfg, noise_mode_t mode, rng_t *rng)
+{
+    if (mode == NOISE_NONE)
+        return 0.0;
+    plan_range_t r = cfg->strength[mode];
+    return r.hi > r.lo ? r.lo + (r.hi - r.lo) * rng_unit(rng) : r.lo;
+}
+
+/* (Re)names the plan's output from its mode, partner and copy:
+ * <stem>_<mode>[_<k>] or <stem>_{add,mix}_<partner stem>[_<k>]. */
+static int name_output(const plan_config_t *cfg, char *const *names, size_t index, plan_t *plan)
+{
     char *partner_stem = NULL;
-    if (noise_mode_needs_partner(out->mode)) {
-        /* Uniform over the other images; the image itself only when alone. */
-        size_t p = index;
-        if (count > 1) {
-            p = (size_t)rng_below(&out->rng, count - 1);
-            if (p >= index)
-                p++;
-        }
-        out->partner = (long)p;
-        partner_stem = path_stem(names[p]);
-        if (partner_stem == NULL)
-            return -1;
-    }
-    if (out->mode != NOISE_NONE) {
-        /* Ranges draw one number; fixed strengths draw none, so the default
-         * plans match those made before ranges existed. */
-        plan_range_t r = cfg->strength[out->mode];
-        out->strength = r.hi > r.lo ? r.lo + (r.hi - r.lo) * rng_unit(&out->rng) : r.lo;
-    }
+    if (plan->partner >= 0 && (partner_stem = path_stem(names[plan->partner])) == NULL)
+        return -1;
     /* The tag; the partner's stem may be long, so it is appended below. */
-    const char *base = partner_stem ? (out->mode == NOISE_ADD_PIC ? "add_" : "mix_")
-                                    : noise_mode_name(out->mode);
+    const char *base = partner_stem ? (plan->mode == NOISE_ADD_PIC ? "add_" : "mix_")
+                                    : noise_mode_name(plan->mode);
     size_t len = strlen(base) + (partner_stem ? strlen(partner_stem) : 0) + 16;
+    char tag[64];
     char *full = len <= sizeof tag ? tag : malloc(len);
     if (full == NULL) {
         free(partner_stem);
         return -1;
     }
     if (cfg->copies > 1)
-        snprintf(full, len, "%s%s_%u", base, partner_stem ? partner_stem : "", copy);
+        snprintf(full, len, "%s%s_%u", base, partner_stem ? partner_stem : "", plan->copy);
     else
         snprintf(full, len, "%s%s", base, partner_stem ? partner_stem : "");
-    out->out_name = plan_output_name(names[index], full, cfg->format);
+    free(plan->out_name);
+    plan->out_name = plan_output_name(names[index], full, cfg->format);
     if (full != tag)
         free(full);
     free(partner_stem);
-    return out->out_name != NULL ? 0 : -1;
+    return plan->out_name != NULL ? 0 : -1;
+}
+
+int plan_make(const plan_config_t *cfg, char *const *names, size_t count,
+              size_t index, unsigned copy, plan_t *out)
+{
+    rng_seed(&out->rng, rng_key(cfg->seed, names[index], copy));
+    out->mode = draw_mode(cfg, &out->rng);
+    out->fallback_from = -1;
+    out->partner = -1;
+    out->copy = copy;
+    out->out_name = NULL;
+    out->format = plan_output_format(names[index], cfg->format);
+    if (noise_mode_needs_partner(out->mode))
+        out->partner = (long)draw_partner(&out->rng, count, index);
+    out->strength = draw_strength(cfg, out->mode, &out->rng);
+    return name_output(cfg, names, index, out);
+}
+
+int plan_redraw_partner(const plan_config_t *cfg, char *const *names, size_t count,
+                        size_t index, plan_t *plan)
+{
+    plan->partner = (long)draw_partner(&plan->rng, count, index);
+    return name_output(cfg, names, index, plan);
+}
+
+int plan_fall_back(const plan_config_t *cfg, char *const *names, size_t index, plan_t *plan)
+{
+    plan->fallback_from = (int)plan->mode;
+    plan->mode = noise_mode_fallback(plan->mode);
+    plan->partner = -1;
+    plan->strength = draw_strength(cfg, plan->mode, &plan->rng);
+    return name_output(cfg, names, index, plan);
 }
 
 void plan_free(plan_t *plan)

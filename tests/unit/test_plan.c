@@ -188,6 +188,62 @@ static void copies_weights_and_ranges(void **state)
     assert_true(fabs(sum / ps - 0.05) < 4 * 0.06 / sqrt(12.0 * ps));
 }
 
+/* A partner that cannot be used is replaced from the plan's own stream:
+ * the same draws for the same plan, never the image itself, the output
+ * renamed after the new partner; the fallback turns addPic into addGauss
+ * and mixPic into mixGauss, with their own strengths. */
+static void partner_redraws_and_fallback(void **state)
+{
+    (void)state;
+    char *names[] = { "a.jpg", "b.png", "c.jpg", "d.jpg", "e.png" };
+    plan_config_t cfg = config(11);
+    for (int m = 0; m < NOISE_MODE_COUNT; m++)
+        cfg.weight[m] = m == NOISE_ADD_PIC;
+    cfg.strength[NOISE_ADD_GAUSS] = (plan_range_t){ 0.3, 0.3 };
+    int seen[5] = { 0 };
+    for (unsigned seed = 0; seed < 200; seed++) {
+        plan_t p, q;
+        cfg.seed = seed;
+        assert_int_equal(plan_make(&cfg, names, 5, 2, 0, &p), 0);
+        assert_int_equal(plan_make(&cfg, names, 5, 2, 0, &q), 0);
+        for (int t = 0; t < 3; t++) {
+            assert_int_equal(plan_redraw_partner(&cfg, names, 5, 2, &p), 0);
+            assert_int_equal(plan_redraw_partner(&cfg, names, 5, 2, &q), 0);
+            assert_int_equal(p.partner, q.partner);  /* deterministic */
+            assert_true(p.partner != 2 && p.partner >= 0 && p.partner < 5);
+            seen[p.partner]++;
+            char want[64];
+            char *stem = path_stem(names[p.partner]);
+            snprintf(want, sizeof want, "c_add_%s.jpg", stem);
+            free(stem);
+            assert_string_equal(p.out_name, want);
+        }
+        assert_int_equal(p.fallback_from, -1);
+        assert_int_equal(plan_fall_back(&cfg, names, 2, &p), 0);
+        assert_int_equal(p.mode, NOISE_ADD_GAUSS);
+        assert_int_equal(p.fallback_from, NOISE_ADD_PIC);
+        assert_int_equal(p.partner, -1);
+        assert_true(p.strength == 0.3);
+        assert_string_equal(p.out_name, "c_addGauss.jpg");
+        plan_free(&p);
+        plan_free(&q);
+    }
+    /* Every other image is drawn (600 draws, 150 expected each). */
+    assert_int_equal(seen[2], 0);
+    for (int i = 0; i < 5; i++)
+        assert_true(i == 2 || seen[i] > 100);
+    /* mixPic falls back to mixGauss, keeping the copy suffix. */
+    for (int m = 0; m < NOISE_MODE_COUNT; m++)
+        cfg.weight[m] = m == NOISE_MIX_PIC;
+    cfg.copies = 2;
+    plan_t p;
+    assert_int_equal(plan_make(&cfg, names, 5, 0, 1, &p), 0);
+    assert_int_equal(plan_fall_back(&cfg, names, 0, &p), 0);
+    assert_int_equal(p.mode, NOISE_MIX_GAUSS);
+    assert_string_equal(p.out_name, "a_mixGauss_1.jpg");
+    plan_free(&p);
+}
+
 static void format_override_and_shards(void **state)
 {
     (void)state;
@@ -221,6 +277,7 @@ int main(void)
         cmocka_unit_test(restricted_modes_only),
         cmocka_unit_test(seed_changes_plan),
         cmocka_unit_test(copies_weights_and_ranges),
+        cmocka_unit_test(partner_redraws_and_fallback),
         cmocka_unit_test(format_override_and_shards),
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
