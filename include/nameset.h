@@ -17,6 +17,10 @@ typedef struct {
  * there already (its first owner in *first), -1 when memory is short. */
 int nameset_add(nameset_t *set, const char *name, size_t owner, size_t *first);
 
+/* The owner stored with name, which may be changed through the pointer,
+ * or NULL when name is not in the set. */
+size_t *nameset_find(const nameset_t *set, const char *name);
+
 /* Frees the set and leaves it empty. */
 void nameset_free(nameset_t *set);
 

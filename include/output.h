@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "nameset.h"
@@ -28,6 +29,11 @@ int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir
                       const char *name, const char *out_name, const char *partner,
                       char *err, size_t errlen);
 
+/* Points p at a new output name and partner (a partner drawn again, or
+ * none after a fallback), in the same folders. Returns 0, or -1 on OOM. */
+int output_paths_rename(output_paths_t *p, const char *in_dir, const char *out_name,
+                        const char *partner);
+
 /* Frees the paths and leaves them empty. */
 void output_paths_free(output_paths_t *p);
 
@@ -40,6 +46,12 @@ typedef struct {
     size_t input_count;
     struct output_file_id *ids;  /* every input file's (device, inode), sorted */
     size_t id_count;
+    /* For output_name_is_unique, built on first use: each input's stem and
+     * file name, keyed by the folder its outputs go to. */
+    pthread_mutex_t index_lock;
+    int lock_made;
+    int index_built;         /* 1 built, -1 out of memory */
+    nameset_t stems, files;
 } output_names_t;
 
 /* Starts the set; with in_place, every input's own name is taken from the
@@ -60,6 +72,17 @@ int output_names_is_input(const output_names_t *names, const char *path);
  * memory is short. */
 int output_names_claim(output_names_t *names, const char *subdir, const char *out_name,
                        size_t index, char *err, size_t errlen);
+
+/* True when no input but `index` can ever write subdir/out_name: no other
+ * input in that folder has a stem s with out_name starting "s_" (every
+ * noisy output of an input starts with its stem and "_"), and no input
+ * there is named out_name (an original copied, or an input beside which
+ * outputs are written). A name that passes needs no claim: it is free
+ * whatever the timing, so a partner drawn again after a failure (and the
+ * renamed output) keeps the run the same for any -j. Conservative: a rare
+ * free name may be taken as not free. Safe from worker threads. */
+int output_name_is_unique(output_names_t *names, const char *subdir, const char *out_name,
+                          size_t index);
 
 void output_names_free(output_names_t *names);
 

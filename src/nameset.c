@@ -63,6 +63,14 @@ int nameset_add(nameset_t *set, const char *name, size_t owner, size_t *first)
     return 1;
 }
 
+size_t *nameset_find(const nameset_t *set, const char *name)
+{
+    if (set->cap == 0)
+        return NULL;
+    size_t i = find(set, name);
+    return set->keys[i] != NULL ? &set->owners[i] : NULL;
+}
+
 void nameset_free(nameset_t *set)
 {
     for (size_t i = 0; i < set->cap; i++)

@@ -37,6 +37,18 @@ int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir
     return 0;
 }
 
+int output_paths_rename(output_paths_t *p, const char *in_dir, const char *out_name,
+                        const char *partner)
+{
+    free(p->partner_path);
+    free(p->out_path);
+    p->partner_path = NULL;
+    if (partner != NULL)
+        p->partner_path = in_dir != NULL ? path_join(in_dir, partner) : strdup(partner);
+    p->out_path = path_join(p->out_dir, out_name);
+    return p->out_path == NULL || (partner != NULL && p->partner_path == NULL) ? -1 : 0;
+}
+
 void output_paths_free(output_paths_t *p)
 {
     free(p->in_path);
@@ -98,6 +110,9 @@ int output_names_init(output_names_t *names, char *const *inputs, size_t count,
     memset(names, 0, sizeof *names);
     names->inputs = inputs;
     names->input_count = count;
+    names->lock_made = pthread_mutex_init(&names->index_lock, NULL) == 0;
+    if (!names->lock_made)
+        return -1;
     if (record_input_ids(names, in_dir) != 0) {
         output_names_free(names);
         return -1;
@@ -150,8 +165,70 @@ int output_names_claim(output_names_t *names, const char *subdir, const char *ou
     return 0;
 }
 
+/* Adds input i's key (subdir/part) to set; an owner of SIZE_MAX marks a
+ * key that several inputs share. */
+static int index_add(nameset_t *set, const char *subdir, const char *part, size_t i)
+{
+    char *key = path_join(subdir, part);
+    size_t first;
+    int rc = key != NULL ? nameset_add(set, key, i, &first) : -1;
+    if (rc == 0)
+        *nameset_find(set, key) = SIZE_MAX;
+    free(key);
+    return rc < 0 ? -1 : 0;
+}
+
+static int build_name_index(output_names_t *names)
+{
+    for (size_t i = 0; i < names->input_count; i++) {
+        errno = 0;
+        char *sub = path_mirror_dir(names->inputs[i]);
+        if (sub == NULL && errno == EINVAL)
+            continue;  /* a ".." input is never processed */
+        const char *base = path_basename(names->inputs[i]);
+        char *stem = path_stem(names->inputs[i]);
+        int rc = sub != NULL && stem != NULL && index_add(&names->stems, sub, stem, i) == 0 &&
+                 index_add(&names->files, sub, base, i) == 0 ? 0 : -1;
+        free(sub);
+        free(stem);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int output_name_is_unique(output_names_t *names, const char *subdir, const char *out_name,
+                          size_t index)
+{
+    pthread_mutex_lock(&names->index_lock);
+    if (names->index_built == 0)
+        names->index_built = build_name_index(names) == 0 ? 1 : -1;
+    int unique = names->index_built == 1;
+    char *key = unique ? path_join(subdir, out_name) : NULL;
+    if (key == NULL || nameset_find(&names->files, key) != NULL)
+        unique = 0;
+    /* Each "_" ends a prefix that could be another input's stem. */
+    size_t sublen = key != NULL ? strlen(key) - strlen(out_name) : 0;
+    for (size_t i = sublen; unique && key[i] != '\0'; i++) {
+        if (key[i] != '_')
+            continue;
+        key[i] = '\0';
+        const size_t *owner = nameset_find(&names->stems, key);
+        unique = owner == NULL || *owner == index;
+        key[i] = '_';
+    }
+    free(key);
+    pthread_mutex_unlock(&names->index_lock);
+    return unique;
+}
+
 void output_names_free(output_names_t *names)
 {
+    nameset_free(&names->stems);
+    nameset_free(&names->files);
+    if (names->lock_made)
+        pthread_mutex_destroy(&names->index_lock);
+    names->lock_made = 0;
     nameset_free(&names->set);
     free(names->ids);
     names->ids = NULL;

@@ -84,6 +84,29 @@ static void in_place_no_output_takes_an_inputs_name(void **state)
     output_names_free(&names);
 }
 
+/* A renamed output (a partner drawn again) needs no claim when no other
+ * input can ever write its name. */
+static void a_name_no_other_input_can_write_is_unique(void **state)
+{
+    (void)state;
+    char *inputs[] = { "a.jpg", "b.png", "a_add.jpg", "sub/c.jpg", "a.gif", "x_mix_b.png" };
+    output_names_t names;
+    assert_int_equal(output_names_init(&names, inputs, 6, NULL, 0), 0);
+    assert_true(output_name_is_unique(&names, "", "b_add_c.png", 1));
+    assert_true(output_name_is_unique(&names, "sub", "c_add_b.jpg", 3));
+    /* "a_add.jpg" writes a_add_<...>: a_add_add_c could be either's. */
+    assert_false(output_name_is_unique(&names, "", "a_add_add_c.jpg", 0));
+    assert_true(output_name_is_unique(&names, "", "a_add_add_c.jpg", 2) == 0);
+    /* a.jpg and a.gif share the stem a: any a_... may be either's. */
+    assert_false(output_name_is_unique(&names, "", "a_mix_b.jpg", 0));
+    /* An input's own file name (an original, or in place). */
+    assert_false(output_name_is_unique(&names, "", "x_mix_b.png", 1));
+    /* Folders are separate: sub has only c. */
+    assert_true(output_name_is_unique(&names, "sub", "c_add_a.jpg", 3));
+    assert_false(output_name_is_unique(&names, "sub", "c_add_a.jpg", 0));
+    output_names_free(&names);
+}
+
 static void put(const char *dir, const char *name, const char *text)
 {
     char err[256];
@@ -156,6 +179,7 @@ int main(void)
         cmocka_unit_test(dotdot_is_refused_but_the_input_is_still_named),
         cmocka_unit_test(two_inputs_never_share_an_output_name),
         cmocka_unit_test(in_place_no_output_takes_an_inputs_name),
+        cmocka_unit_test(a_name_no_other_input_can_write_is_unique),
         cmocka_unit_test_setup_teardown(labels_follow_the_output_name_and_folder, scratch_make,
                                         scratch_remove),
         cmocka_unit_test_setup_teardown(inputs_are_known_by_device_and_inode, scratch_make,
