@@ -149,6 +149,22 @@ int codec_output_format(const char *ext);
 int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
                  image_t *out, char *err, size_t errlen);
 
+/* What an image's header promises, read without decoding. */
+typedef struct {
+    int width, height;
+    int channels;  /* as decoded */
+    int bits;      /* 8 or 16 */
+    int turned;    /* decoding also makes a turned copy (EXIF orientation) */
+} codec_header_t;
+
+/* Reads the header of an encoded image held in memory, with the checks
+ * codec_decode makes before it allocates (pixel limit, length). Returns 0,
+ * or -1 when the header cannot be read or is refused: codec_decode then
+ * gives the reason. For sizing work before decoding it, not for deciding
+ * whether it decodes. */
+int codec_probe(const unsigned char *data, size_t len, uint64_t max_pixels,
+                codec_header_t *out);
+
 /* Encodes img into out (which starts empty); quality applies to JPEG.
  * Returns 0, or -1 with the reason in err. */
 int codec_encode(const image_t *img, codec_format_t format, int quality,

@@ -14,6 +14,11 @@ int jpeginfo_orientation(const unsigned char *data, size_t len);
  * RGB, 4 CMYK or YCCK), or 0 when there is no readable frame header. */
 int jpeginfo_components(const unsigned char *data, size_t len);
 
+/* The width and height in the frame header; returns 0, or -1 when there is
+ * no readable frame header. A height of 0 (defined by a later DNL marker)
+ * is returned as it is. */
+int jpeginfo_size(const unsigned char *data, size_t len, int *width, int *height);
+
 /* True when the frame header is one of arithmetic coding (SOF9-SOF11,
  * SOF13-SOF15). Arithmetic coding can code a flat block in far less than
  * a bit, so such a file has no bound on pixels per byte. */

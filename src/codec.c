@@ -548,11 +548,17 @@ static void drop_fourth_channel(image_t *img)
     img->channels = 3;
 }
 
-static int stb_decode_bytes(const unsigned char *data, size_t len, uint64_t max_pixels,
-                            image_t *out, char *err, size_t errlen)
+/* What stb_decode_bytes checks before stb allocates anything: the header's
+ * size against the pixel limit and the file's length, and the guards that
+ * keep stb 2.27 from reading out of bounds. Puts the header's size and
+ * channels in *w, *h, *n and returns 1 when stb could read them, 0 when it
+ * could not (the loader then says why), -1 with err when the file is
+ * refused. */
+static int stb_check_header(const unsigned char *data, size_t len, uint64_t max_pixels,
+                            int *w, int *h, int *n, char *err, size_t errlen)
 {
     const stbi_uc *p = data;
-    int n32 = (int)len, w, h, n;
+    int n32 = (int)len;
     /* A PNG's size is in its IHDR; read it here, since stb_image refuses
      * the very largest headers with a vaguer "too large" of its own. */
     if (len >= 24 && has_magic(CODEC_PNG, data, len) && memcmp(data + 12, "IHDR", 4) == 0) {
@@ -588,20 +594,30 @@ static int stb_decode_bytes(const unsigned char *data, size_t len, uint64_t max_
     stbi__g_failure_reason = NULL;
     if (has_magic(CODEC_PNM, data, len) && check_pnm_header(data, len, err, errlen) != 0)
         return -1;
-    int info = stbi_info_from_memory(p, n32, &w, &h, &n);
+    int info = stbi_info_from_memory(p, n32, w, h, n);
     /* A negative height is how a BMP says its rows run top-down; stb's
      * loader reads such files, and its header reader reports the sign. */
-    if (info && h < 0 && h != INT_MIN && has_magic(CODEC_BMP, data, len))
-        h = -h;
+    if (info && *h < 0 && *h != INT_MIN && has_magic(CODEC_BMP, data, len))
+        *h = -*h;
     if (info &&
-        (check_size(w, h, max_pixels, err, errlen) != 0 ||
-         check_density(codec_sniff(data, len), w, h, len, err, errlen) != 0))
+        (check_size(*w, *h, max_pixels, err, errlen) != 0 ||
+         check_density(codec_sniff(data, len), *w, *h, len, err, errlen) != 0))
         return -1;
     if (stbi_is_hdr_from_memory(p, n32)) {
         snprintf(err, errlen, "unsupported: Radiance HDR holds floating-point samples, "
                  "and noiseaug reads and writes 8- and 16-bit images only");
         return -1;
     }
+    return info != 0;
+}
+
+static int stb_decode_bytes(const unsigned char *data, size_t len, uint64_t max_pixels,
+                            image_t *out, char *err, size_t errlen)
+{
+    const stbi_uc *p = data;
+    int n32 = (int)len, w, h, n;
+    if (stb_check_header(data, len, max_pixels, &w, &h, &n, err, errlen) < 0)
+        return -1;
     int sixteen = stbi_is_16_bit_from_memory(p, n32);
     /* stb 2.27's PIC loader passes a failed (NULL) result on to its format
      * conversion, which crashes unless no conversion is asked for: PIC is
@@ -691,6 +707,30 @@ static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels
                            : stb_decode_bytes(data, len, max_pixels, out, err, errlen);
     free(clean);
     return rc;
+}
+
+int codec_probe(const unsigned char *data, size_t len, uint64_t max_pixels,
+                codec_header_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len == 0 || len > (size_t)INT32_MAX)
+        return -1;
+    if (jpeginfo_is_jpeg(data, len)) {
+        int w, h, comps = jpeginfo_components(data, len);
+        if (jpeginfo_size(data, len, &w, &h) != 0 || w <= 0 || h <= 0 ||
+            (uint64_t)w * (uint64_t)h > max_pixels || comps == 0)
+            return -1;
+        *out = (codec_header_t){ w, h, comps == 1 ? 1 : 3, 8,
+                                 jpeginfo_orientation(data, len) != 1 };
+        return 0;
+    }
+    char err[256];
+    int w, h, n;
+    if (stb_check_header(data, len, max_pixels, &w, &h, &n, err, sizeof err) != 1)
+        return -1;
+    int sixteen = stbi_is_16_bit_from_memory(data, (int)len);
+    *out = (codec_header_t){ w, h, has_magic(CODEC_PIC, data, len) ? 4 : n, sixteen ? 16 : 8, 0 };
+    return 0;
 }
 
 int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,

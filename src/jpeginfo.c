@@ -113,6 +113,28 @@ int jpeginfo_components(const unsigned char *data, size_t len)
     return r > 0 ? r : 0;
 }
 
+/* The frame's size into ctx (two ints: width, height); 1 once found. */
+static int visit_frame_size(int marker, const unsigned char *p, size_t n, void *ctx)
+{
+    int r = visit_frame(marker, p, n, ctx);
+    if (r <= 0)
+        return r;
+    int *size = ctx;
+    size[0] = (int)read16(p + 3, 1);
+    size[1] = (int)read16(p + 1, 1);
+    return 1;
+}
+
+int jpeginfo_size(const unsigned char *data, size_t len, int *width, int *height)
+{
+    int size[2] = { 0, 0 };
+    if (walk_segments(data, len, visit_frame_size, size) != 1)
+        return -1;
+    *width = size[0];
+    *height = size[1];
+    return 0;
+}
+
 /* The frame header's marker, or 0 for any other segment. */
 static int visit_frame_marker(int marker, const unsigned char *p, size_t n, void *ctx)
 {
