@@ -36,6 +36,8 @@ typedef struct {
     int verbose;
     int stats;              /* --stats: print per-stage times */
     uint64_t max_pixels;    /* --max-pixels: largest width x height decoded */
+    uint64_t max_memory;    /* --max-memory: budget of decoded bytes; 0 none */
+    int max_memory_given;   /* else main sets the default (membudget_default) */
     const char *in_dir;     /* NULL with --files-from */
     const char *out_dir;
 } cli_config_t;

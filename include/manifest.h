@@ -13,6 +13,12 @@ typedef struct {
     int has_strength;
     double strength;
     const char *partner;  /* input name, or NULL */
+    /* Partners that could not be used before this one (or before the
+     * fallback), and the partner mode fallen back from (NULL: none). Both
+     * written only when there are some. */
+    const char *const *partners_failed;
+    unsigned partners_failed_count;
+    const char *fallback_from;
     uint64_t seed;
     unsigned copy;
     int width, height, channels, bits;  /* 0 when not known (dry run, failure) */

@@ -26,6 +26,8 @@ typedef struct {
     int include_originals;       /* also copy each original (and its label) */
     int jpeg_quality;
     uint64_t max_pixels;         /* largest width x height decoded (--max-pixels) */
+    uint64_t max_memory;         /* budget of decoded bytes across workers
+                                    (--max-memory); 0: none */
     mode_t file_mode;            /* permissions of the files written */
     output_labels_t labels;      /* labels.dir NULL: none copied */
     int skip_existing;           /* keep outputs that already exist */

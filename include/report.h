@@ -47,8 +47,9 @@ void report_progress_done(void);
 void report_unread(const char *format, char *const *names, size_t count);
 
 /* Prints the time of each stage, "noiseaug: stats (...): read 1.234, ...",
- * on stderr. */
-void report_stage_times(const run_stats_t *s);
+ * and the most memory reserved for decoded images against the budget (0:
+ * none), on stderr. */
+void report_stage_times(const run_stats_t *s, uint64_t budget);
 
 
 /* Prints the one-line summary on stderr (not when quiet). */

@@ -35,6 +35,8 @@ typedef struct {
     int stdout_closed;       /* standard output went away (EPIPE) */
     int stdout_error;        /* errno of another stdout write error, or 0 */
     double stage_seconds[STAGE_COUNT];  /* summed over jobs (thread time) */
+    uint64_t memory_peak;    /* most bytes reserved at once (the budget) */
+    uint64_t memory_waits;   /* jobs that waited for the budget */
     /* main */
     double seconds;          /* wall time of the run */
     uint64_t seed;

@@ -40,6 +40,9 @@ static const char usage_text[] =
     "      --shard K/N       process only the inputs of shard K of N (0 <= K < N)\n"
     "      --max-pixels N    refuse images of more than N pixels, checked before\n"
     "                        decoding (default 268435456 = 2^28)\n"
+    "      --max-memory SIZE budget for decoded images across all workers, e.g.\n"
+    "                        4G or 512M; jobs wait while over it; 0: none\n"
+    "                        (default: half of the memory, cgroup limits included)\n"
     "\n"
     "Noise:\n"
     "  -s, --seed N          64-bit seed; the same seed writes the same bytes\n"
@@ -86,7 +89,7 @@ static const char usage_text[] =
 
 /* Long options without a short form. */
 enum {
-    OPT_STATS = 256, OPT_MAX_PIXELS, OPT_FILES_FROM, OPT_SHARD, OPT_SKIP_EXISTING,
+    OPT_STATS = 256, OPT_MAX_PIXELS, OPT_MAX_MEMORY, OPT_FILES_FROM, OPT_SHARD, OPT_SKIP_EXISTING,
     OPT_DRY_RUN, OPT_MANIFEST, OPT_LABELS, OPT_LABELS_OUT, OPT_LABEL_EXT,
     OPT_INCLUDE_ORIGINALS, OPT_PS_AMOUNT, OPT_GAUSS_WEIGHT, OPT_MIX_RATE, OPT_BLEND,
     OPT_PROGRESS, OPT_NO_PROGRESS,
@@ -110,6 +113,7 @@ static const struct option long_options[] = {
     { "version", no_argument, NULL, 'V' },
     { "stats", no_argument, NULL, OPT_STATS },
     { "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
+    { "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
     { "files-from", required_argument, NULL, OPT_FILES_FROM },
     { "shard", required_argument, NULL, OPT_SHARD },
     { "skip-existing", no_argument, NULL, OPT_SKIP_EXISTING },
@@ -355,6 +359,38 @@ static int parse_count(const char *name, const char *s, uint64_t lo, uint64_t hi
     return -1;
 }
 
+/* A size in bytes for --max-memory: a whole number with an optional
+ * binary suffix K, M, G or T (any case, "B" or "iB" may follow). */
+static int parse_size(const char *name, const char *s, uint64_t *out)
+{
+    char digits[32];
+    size_t n = strspn(s, "0123456789");
+    const char *suffix = s + n;
+    int shift = 0;
+    switch (*suffix | 0x20) {
+    case 'k': shift = 10; break;
+    case 'm': shift = 20; break;
+    case 'g': shift = 30; break;
+    case 't': shift = 40; break;
+    }
+    const char *tail = shift ? suffix + 1 : suffix;
+    if ((*tail | 0x20) == 'i' && shift)
+        tail++;
+    if ((*tail | 0x20) == 'b')
+        tail++;
+    if (n > 0 && n < sizeof digits && *tail == '\0') {
+        memcpy(digits, s, n);
+        digits[n] = '\0';
+        if (parse_u64(digits, out) == 0 && *out <= (UINT64_MAX >> shift)) {
+            *out <<= shift;
+            return 0;
+        }
+    }
+    report_usage_error("invalid --%s '%s' (expected a size in bytes such as 4G, 512M or 0)",
+                       name, s);
+    return -1;
+}
+
 static unsigned online_cpus(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -470,6 +506,11 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         case 'Q': cfg->quiet = 1; break;
         case 'v': cfg->verbose = 1; break;
         case OPT_STATS: cfg->stats = 1; break;
+        case OPT_MAX_MEMORY:
+            if (parse_size(option_name(c), optarg, &cfg->max_memory) != 0)
+                return CLI_EXIT_USAGE;
+            cfg->max_memory_given = 1;
+            break;
         case OPT_MAX_PIXELS:
             if (parse_count(option_name(c), optarg, 1, UINT64_MAX, &cfg->max_pixels) != 0)
                 return CLI_EXIT_USAGE;

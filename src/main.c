@@ -1,6 +1,7 @@
 /* main: glue. argv -> cli -> scan -> pipeline -> report. */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "cli.h"
 #include "codec.h"
 #include "fileio.h"
+#include "membudget.h"
 #include "pipeline.h"
 #include "report.h"
 #include "scan.h"
@@ -139,8 +141,29 @@ static void fill_standard_fds(void)
     }
 }
 
+/* Image buffers of 4 MiB and up are mapped for each allocation and
+ * unmapped when freed. glibc's default raises its mapping threshold to
+ * 32 MiB after the first such free and then serves images from per-thread
+ * arenas, which keep what they held: every worker thread would hold its
+ * largest image for good, and the memory budget (--max-memory) would bound
+ * what is in use but not the process's size (a test showed two threads
+ * holding two images' worth with one image in use at a time). Setting the
+ * threshold turns that adjustment off; the trim threshold, which would
+ * otherwise stay at 128 KiB and hand back (and fault in again) the
+ * buffers of every 1280x720 image, is set to 16 MiB: what each arena may
+ * keep. Measured on the 70-image corpus at -j 2, the run takes the same
+ * time as with glibc's defaults (README, "Memory"). */
+static void return_freed_images_to_the_system(void)
+{
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 16 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    return_freed_images_to_the_system();
     fill_standard_fds();
     /* A closed stdout is noticed as EPIPE on write, and handled. */
     signal(SIGPIPE, SIG_IGN);
@@ -215,6 +238,7 @@ int main(int argc, char **argv)
         .include_originals = cli.include_originals,
         .jpeg_quality = cli.jpeg_quality,
         .max_pixels = cli.max_pixels,
+        .max_memory = cli.max_memory_given ? cli.max_memory : membudget_default(),
         .file_mode = file_mode,
         .labels = {
             .dir = cli.labels,
@@ -240,7 +264,7 @@ int main(int argc, char **argv)
     }
     stats.seconds = (double)(uv_hrtime() - start) / 1e9;
     if (cli.stats)
-        report_stage_times(&stats);
+        report_stage_times(&stats, pc.max_memory);
     report_summary(&stats);
     status = stats.failed + stats.rejected > 0 || stats.manifest_failed || stats.stdout_error
                  ? EXIT_SOME_FAILED : EXIT_ALL_OK;

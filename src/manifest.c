@@ -93,6 +93,17 @@ int manifest_write(FILE *f, const manifest_record_t *r)
     else
         fputs(",\"strength\":null", f);
     field_string(f, "partner", r->partner);
+    if (r->partners_failed_count > 0) {
+        fputs(",\"partners_failed\":[", f);
+        for (unsigned i = 0; i < r->partners_failed_count; i++) {
+            if (i > 0)
+                fputc(',', f);
+            manifest_write_string(f, r->partners_failed[i]);
+        }
+        fputc(']', f);
+    }
+    if (r->fallback_from != NULL)
+        field_string(f, "fallback_from", r->fallback_from);
     /* The seed is written as a string too: JSON numbers above 2^53 lose
      * digits in many parsers, and a seed must round-trip exactly. */
     fprintf(f, ",\"seed\":\"%" PRIu64 "\",\"copy\":%u", r->seed, r->copy);

@@ -23,6 +23,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 #include "codec.h"
 #include "fileio.h"
 #include "manifest.h"
+#include "membudget.h"
 #include "path.h"
 #include "report.h"
 #include "ring.h"
@@ -63,6 +65,9 @@ typedef struct {
     int width, height, channels, bits;
     int label;           /* 1 copied, 0 none to copy, -1 missing */
     int queued;          /* in libuv's queue or running */
+    size_t partners_failed[PLAN_PARTNER_TRIES];  /* inputs refused as partners */
+    unsigned partners_failed_count;
+    char partner_err[ERR_LEN];  /* why the last of them was refused */
     uint64_t stage_ns[STAGE_COUNT];
 } job_t;
 
@@ -75,6 +80,13 @@ struct pipeline {
     size_t total_jobs;
     output_names_t names; /* output names taken so far, and whose */
     uv_async_t stop_async;   /* wakes the loop after a stop signal */
+    membudget_t budget;      /* decoded bytes all workers may hold */
+    /* Per input: why it could not be read or decoded, once it failed as an
+     * input or as a partner (NULL before); a partner remembered so is not
+     * decoded again. The reason is the one decoding gives, so whether a
+     * job finds it set or decodes the file itself, its output and its
+     * messages are the same. */
+    _Atomic(char *) *unusable;
     run_stats_t stats;
 };
 
@@ -88,43 +100,161 @@ static void lap(job_t *job, run_stage_t stage, uint64_t *mark)
     *mark = t;
 }
 
-/* Reads and decodes an input, timing the read and the decode (or both as
- * STAGE_PARTNER for a partner). */
-static int load_image(job_t *job, const char *path, image_t *img, char *err,
-                      size_t errlen, uint64_t *mark, int partner)
+/* Reads a file whole, timing it as `stage`. */
+static int read_file(job_t *job, const char *path, unsigned char **data, size_t *len,
+                     char *err, size_t errlen, uint64_t *mark, run_stage_t stage)
 {
-    unsigned char *data;
-    size_t len;
-    int rc = fileio_read_all(path, &data, &len, err, errlen);
-    lap(job, partner ? STAGE_PARTNER : STAGE_READ, mark);
-    if (rc != 0)
-        return -1;
-    rc = codec_decode(data, len, job->owner->cfg->max_pixels, img, err, errlen);
-    free(data);
-    lap(job, partner ? STAGE_PARTNER : STAGE_DECODE, mark);
+    int rc = fileio_read_all(path, data, len, err, errlen);
+    lap(job, stage, mark);
     return rc;
 }
 
-/* Applies the planned mode; pic modes decode their partner here, once. */
-static int apply_noise(job_t *job, image_t *img, uint64_t *mark)
+/* The bytes a job holds at its peak for an image of this header, beyond
+ * the file it read: the decoded pixels, a turned copy while EXIF
+ * orientation is applied, and then, while encoding, the pixels, an 8-bit
+ * copy (--format from 16 bits) and the encoded output, which for PNG can
+ * pass the raw size by a little. Three times the raw size bounds all of
+ * these (measured: README, "Memory"). A header that cannot be read is
+ * sized at the pixel limit: the decoder will say what is wrong, within it. */
+static uint64_t image_cost(const unsigned char *data, size_t len, uint64_t max_pixels)
 {
-    plan_t *plan = &job->plan;
-    image_t partner = { 0 };
-    if (noise_mode_needs_partner(plan->mode)) {
-        char why[ERR_LEN / 2];
-        if (load_image(job, job->paths.partner_path, &partner, why, sizeof why, mark, 1) != 0) {
-            snprintf(job->err, sizeof job->err, "partner %s: %s",
-                     job->owner->cfg->names[plan->partner], why);
-            return -1;
-        }
-    }
-    int rc = noise_apply(plan->mode, img, &partner, &plan->rng, plan->strength);
-    image_free(&partner);
-    lap(job, STAGE_NOISE, mark);
+    codec_header_t h;
+    if (codec_probe(data, len, max_pixels, &h) != 0)
+        return max_pixels * 4u * 2u * 3u;  /* 16-bit RGBA */
+    return (uint64_t)h.width * (uint64_t)h.height * (uint64_t)h.channels *
+           (uint64_t)(h.bits / 8) * 3u;
+}
+
+/* What a decoded partner holds: its pixels only, read in place by the
+ * kernels. */
+static uint64_t partner_cost(const unsigned char *data, size_t len, uint64_t max_pixels)
+{
+    return image_cost(data, len, max_pixels) / 3u;
+}
+
+/* Remembers why input `index` cannot be used; the first reason stays. */
+static void mark_unusable(pipeline_t *pl, size_t index, const char *why)
+{
+    char *copy = strdup(why), *none = NULL;
+    if (copy != NULL && !atomic_compare_exchange_strong(&pl->unusable[index], &none, copy))
+        free(copy);
+}
+
+/* Decodes data into img, timing it as `stage`; a file that fails is
+ * remembered as unusable. */
+static int decode_file(job_t *job, size_t index, const unsigned char *data, size_t len,
+                       image_t *img, char *err, size_t errlen, uint64_t *mark, run_stage_t stage)
+{
+    int rc = codec_decode(data, len, job->owner->cfg->max_pixels, img, err, errlen);
+    lap(job, stage, mark);
     if (rc != 0)
-        snprintf(job->err, sizeof job->err, "out of memory applying %s",
-                 noise_mode_name(plan->mode));
+        mark_unusable(job->owner, index, err);
     return rc;
+}
+
+/* Remembers that the job's current partner could not be used, and why. */
+static void refuse_partner(job_t *job, const char *why)
+{
+    const pipeline_config_t *cfg = job->owner->cfg;
+    job->partners_failed[job->partners_failed_count++] = (size_t)job->plan.partner;
+    snprintf(job->partner_err, sizeof job->partner_err, "partner %s: %s",
+             cfg->names[job->plan.partner], why);
+}
+
+/* Tries the job's current partner: decodes it into *partner with the
+ * budget for it and the input (in_cost) reserved in *held. Returns 0, or
+ * -1 with nothing held when the partner cannot be used. */
+static int try_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t *held,
+                       uint64_t *mark)
+{
+    pipeline_t *pl = job->owner;
+    size_t p = (size_t)job->plan.partner;
+    char why[ERR_LEN / 2];
+    unsigned char *data = NULL;
+    size_t len = 0;
+    const char *known = atomic_load(&pl->unusable[p]);
+    if (known != NULL) {
+        refuse_partner(job, known);
+        return -1;
+    }
+    if (read_file(job, job->paths.partner_path, &data, &len, why, sizeof why, mark,
+                  STAGE_PARTNER) != 0) {
+        mark_unusable(pl, p, why);
+        refuse_partner(job, why);
+        return -1;
+    }
+    *held = in_cost + partner_cost(data, len, pl->cfg->max_pixels);
+    membudget_reserve(&pl->budget, *held);
+    int rc = decode_file(job, p, data, len, partner, why, sizeof why, mark, STAGE_PARTNER);
+    free(data);
+    if (rc != 0) {
+        membudget_release(&pl->budget, *held);
+        *held = 0;
+        refuse_partner(job, why);
+    }
+    return rc;
+}
+
+/* Finds a usable partner for a pic mode: the planned one, else new draws
+ * from the plan's stream, PLAN_PARTNER_TRIES in all; else the mode falls
+ * back to one without a partner (plan_fall_back). A good image never fails
+ * because of its partner. Draws whose renamed output could clash with
+ * another input's are passed over (output_name_is_unique), so the result
+ * is the same for any -j. Reserves the budget for the input (in_cost) and
+ * the partner in *held. Returns 0, or -1 with job->err. */
+static int find_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t *held,
+                        uint64_t *mark)
+{
+    pipeline_t *pl = job->owner;
+    const pipeline_config_t *cfg = pl->cfg;
+    plan_t *plan = &job->plan;
+    for (unsigned t = 0; t < PLAN_PARTNER_TRIES; t++) {
+        if (t > 0) {
+            if (plan_redraw_partner(&cfg->plan, cfg->names, cfg->count, job->index, plan) != 0 ||
+                output_paths_rename(&job->paths, cfg->in_dir, plan->out_name,
+                                    cfg->names[plan->partner]) != 0) {
+                snprintf(job->err, sizeof job->err, "out of memory");
+                return -1;
+            }
+            if (!output_name_is_unique(&pl->names, job->paths.subdir, plan->out_name, job->index))
+                continue;
+        }
+        if (try_partner(job, in_cost, partner, held, mark) == 0)
+            return 0;
+    }
+    if (plan_fall_back(&cfg->plan, cfg->names, job->index, plan) != 0 ||
+        output_paths_rename(&job->paths, cfg->in_dir, plan->out_name, NULL) != 0) {
+        snprintf(job->err, sizeof job->err, "out of memory");
+        return -1;
+    }
+    if (!output_name_is_unique(&pl->names, job->paths.subdir, plan->out_name, job->index)) {
+        snprintf(job->err, sizeof job->err, "%s", job->partner_err[0] ? job->partner_err
+                 : "no usable partner");
+        return -1;
+    }
+    *held = in_cost;
+    membudget_reserve(&pl->budget, *held);
+    return 0;
+}
+
+/* The last checks before an output is written, after its name is final:
+ * it is not an input, and its folder exists. Returns 0, or -1 with
+ * job->err. */
+static int prepare_destination(job_t *job)
+{
+    const output_paths_t *paths = &job->paths;
+    if (output_names_is_input(&job->owner->names, paths->out_path)) {
+        /* The last guard: whatever the layout, an input is never replaced. */
+        snprintf(job->err, sizeof job->err, "output name %s is an input file; not overwritten",
+                 job->plan.out_name);
+        return -1;
+    }
+    if (*paths->subdir && fileio_mkdir_p(paths->out_dir) != 0) {
+        snprintf(job->err, sizeof job->err, "cannot create %s: %s", paths->out_dir,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 /* Fits an image to a format it is written in by request (--format): one
@@ -163,55 +293,113 @@ static int copy_labels(job_t *job)
     return rc < 0 ? -1 : 0;
 }
 
-/* Runs on a pool thread: everything heavy, nothing shared, no printing. */
+/* Encodes img in the planned format and writes it into place. */
+static int encode_and_write(job_t *job, image_t *img, uint64_t *mark)
+{
+    const pipeline_config_t *cfg = job->owner->cfg;
+    codec_buffer_t encoded = { 0 };
+    int rc = fit_to_format(img, job->plan.format);
+    if (rc == 0)
+        rc = codec_encode(img, (codec_format_t)job->plan.format, cfg->jpeg_quality, &encoded,
+                          job->err, sizeof job->err);
+    else
+        snprintf(job->err, sizeof job->err, "out of memory converting to 8 bits");
+    image_free(img);
+    lap(job, STAGE_ENCODE, mark);
+    if (rc == 0)
+        rc = fileio_write_atomic(job->paths.out_dir, job->plan.out_name, encoded.data,
+                                 encoded.len, cfg->file_mode, job->err, sizeof job->err);
+    codec_buffer_free(&encoded);
+    lap(job, STAGE_WRITE, mark);
+    return rc;
+}
+
+/* One noisy output: read the input, find its partner (pic modes), decode,
+ * apply the noise, encode and write. The partner is decoded first, so
+ * that a job never waits for the budget while holding decoded pixels. */
+static void make_noisy_output(job_t *job, uint64_t *mark)
+{
+    pipeline_t *pl = job->owner;
+    const pipeline_config_t *cfg = pl->cfg;
+    const char *planned = job->plan.out_name;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    image_t img = { 0 }, partner = { 0 };
+    uint64_t held = 0;
+    if (read_file(job, job->paths.in_path, &data, &len, job->err, sizeof job->err, mark,
+                  STAGE_READ) != 0) {
+        mark_unusable(pl, job->index, job->err);
+        fail(job);
+        return;
+    }
+    uint64_t in_cost = image_cost(data, len, cfg->max_pixels);
+    int rc = 0;
+    if (noise_mode_needs_partner(job->plan.mode)) {
+        char *before = strdup(planned);
+        rc = before != NULL ? find_partner(job, in_cost, &partner, &held, mark) : -1;
+        if (before == NULL)
+            snprintf(job->err, sizeof job->err, "out of memory");
+        /* A new name is checked as the planned one was before the job ran. */
+        if (rc == 0 && strcmp(before, job->plan.out_name) != 0) {
+            if (cfg->skip_existing && output_is_whole_image(job->paths.out_path, cfg->max_pixels))
+                job->status = JOB_EXISTING;
+            else
+                rc = prepare_destination(job);
+        }
+        free(before);
+    } else {
+        held = in_cost;
+        membudget_reserve(&pl->budget, held);
+    }
+    if (rc == 0 && job->status != JOB_EXISTING) {
+        rc = decode_file(job, job->index, data, len, &img, job->err, sizeof job->err, mark,
+                         STAGE_DECODE);
+        free(data);
+        data = NULL;
+        if (rc == 0) {
+            rc = noise_apply(job->plan.mode, &img, &partner, &job->plan.rng, job->plan.strength);
+            image_free(&partner);
+            lap(job, STAGE_NOISE, mark);
+            if (rc != 0)
+                snprintf(job->err, sizeof job->err, "out of memory applying %s",
+                         noise_mode_name(job->plan.mode));
+        }
+        if (rc == 0) {
+            job->width = img.width;
+            job->height = img.height;
+            job->channels = img.channels;
+            job->bits = img.bits;
+            rc = encode_and_write(job, &img, mark);
+        }
+    }
+    free(data);
+    image_free(&img);
+    image_free(&partner);
+    if (held > 0)
+        membudget_release(&pl->budget, held);
+    if (rc != 0)
+        fail(job);
+}
+
+/* Runs on a pool thread: everything heavy, nothing shared but the budget
+ * and the unusable marks, no printing. */
 static void work_cb(uv_work_t *req)
 {
     job_t *job = req->data;
     const pipeline_config_t *cfg = job->owner->cfg;
     const output_paths_t *paths = &job->paths;
-    image_t img = { 0 };
-    codec_buffer_t encoded = { 0 };
     uint64_t mark = uv_hrtime();
     if (cfg->skip_existing && output_is_whole_image(paths->out_path, cfg->max_pixels)) {
         job->status = JOB_EXISTING;
-    } else if (output_names_is_input(&job->owner->names, paths->out_path)) {
-        /* The last guard: whatever the layout, an input is never replaced. */
-        snprintf(job->err, sizeof job->err, "output name %s is an input file; not overwritten",
-                 job->plan.out_name);
-        fail(job);
-    } else if (*paths->subdir && fileio_mkdir_p(paths->out_dir) != 0) {
-        snprintf(job->err, sizeof job->err, "cannot create %s: %s", paths->out_dir,
-                 strerror(errno));
+    } else if (prepare_destination(job) != 0) {
         fail(job);
     } else if (job->original) {
         if (output_copy_file(paths->in_path, paths->out_dir, job->plan.out_name, cfg->file_mode,
                              job->err, sizeof job->err) != 0)
             fail(job);
         lap(job, STAGE_WRITE, &mark);
-    } else if (load_image(job, paths->in_path, &img, job->err, sizeof job->err, &mark, 0) != 0 ||
-               apply_noise(job, &img, &mark) != 0) {
-        image_free(&img);  /* decoded before the partner failed */
-        fail(job);
     } else {
-        job->width = img.width;
-        job->height = img.height;
-        job->channels = img.channels;
-        job->bits = img.bits;
-        int rc = fit_to_format(&img, job->plan.format);
-        if (rc == 0)
-            rc = codec_encode(&img, (codec_format_t)job->plan.format, cfg->jpeg_quality,
-                              &encoded, job->err, sizeof job->err);
-        else
-            snprintf(job->err, sizeof job->err, "out of memory converting to 8 bits");
-        image_free(&img);
-        lap(job, STAGE_ENCODE, &mark);
-        if (rc == 0)
-            rc = fileio_write_atomic(paths->out_dir, job->plan.out_name, encoded.data,
-                                     encoded.len, cfg->file_mode, job->err, sizeof job->err);
-        codec_buffer_free(&encoded);
-        lap(job, STAGE_WRITE, &mark);
-        if (rc != 0)
-            fail(job);
+        make_noisy_output(job, &mark);
     }
     if (job->status != JOB_FAILED && copy_labels(job) != 0) {
         /* An image without its label trains as background: the two are
@@ -315,6 +503,7 @@ static int plan_job(pipeline_t *pl, job_t *job, size_t n)
     const char *name = cfg->names[job->index];
     if (job->original) {
         job->plan.mode = NOISE_NONE;
+        job->plan.fallback_from = -1;
         job->plan.partner = -1;
         job->plan.format = -1;
         job->plan.out_name = strdup(path_basename(name));
@@ -417,8 +606,18 @@ static void emit(pipeline_t *pl, job_t *job)
     }
     if (cfg->verbose && job->status == JOB_OK)
         report_file_timing(shown_out, (double)total_ns / 1e6);
+    if (job->status == JOB_OK && job->plan.fallback_from >= 0)
+        report_file_warning(shown_in, "no usable partner in %d draws (last: %s); %s instead of %s",
+                            PLAN_PARTNER_TRIES, job->partner_err, noise_mode_name(job->plan.mode),
+                            noise_mode_name((noise_mode_t)job->plan.fallback_from));
+    else if (job->status == JOB_OK && job->partners_failed_count > 0 && cfg->verbose)
+        report_file_warning(shown_in, "%s; drew %s instead", job->partner_err,
+                            cfg->names[job->plan.partner]);
     if (cfg->manifest != NULL) {
         int pic = job->plan.partner >= 0;
+        const char *failed[PLAN_PARTNER_TRIES];
+        for (unsigned i = 0; i < job->partners_failed_count; i++)
+            failed[i] = cfg->names[job->partners_failed[i]];
         manifest_record_t r = {
             .input = shown_in,
             .output = job->paths.out_path != NULL ? job->paths.out_path : "",
@@ -426,6 +625,10 @@ static void emit(pipeline_t *pl, job_t *job)
             .has_strength = !job->original && job->plan.mode != NOISE_NONE,
             .strength = job->plan.strength,
             .partner = pic ? cfg->names[job->plan.partner] : NULL,
+            .partners_failed = failed,
+            .partners_failed_count = job->partners_failed_count,
+            .fallback_from = job->plan.fallback_from >= 0
+                ? noise_mode_name((noise_mode_t)job->plan.fallback_from) : NULL,
             .seed = cfg->plan.seed,
             .copy = job->plan.copy,
             .width = job->width, .height = job->height,
@@ -536,7 +739,18 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
         return -1;
     }
     pl.jobs = calloc(pl.ring.capacity, sizeof *pl.jobs);
-    if (pl.jobs == NULL || uv_loop_init(&pl.loop) != 0) {
+    pl.unusable = calloc(cfg->count ? cfg->count : 1, sizeof *pl.unusable);
+    if (pl.jobs == NULL || pl.unusable == NULL ||
+        membudget_init(&pl.budget, cfg->max_memory ? cfg->max_memory : UINT64_MAX) != 0) {
+        free(pl.jobs);
+        free(pl.unusable);
+        ring_free(&pl.ring);
+        output_names_free(&pl.names);
+        return -1;
+    }
+    if (uv_loop_init(&pl.loop) != 0) {
+        membudget_destroy(&pl.budget);
+        free(pl.unusable);
         free(pl.jobs);
         ring_free(&pl.ring);
         output_names_free(&pl.names);
@@ -562,6 +776,12 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
     uv_loop_close(&pl.loop);
     report_progress_done();
     output_names_free(&pl.names);
+    pl.stats.memory_peak = pl.budget.peak;
+    pl.stats.memory_waits = pl.budget.waits;
+    membudget_destroy(&pl.budget);
+    for (size_t i = 0; i < cfg->count; i++)
+        free(atomic_load(&pl.unusable[i]));
+    free(pl.unusable);
     free(pl.jobs);
     ring_free(&pl.ring);
     *stats = pl.stats;

@@ -146,7 +146,7 @@ void report_unread(const char *format, char *const *names, size_t count)
     fputc('\n', stderr);
 }
 
-void report_stage_times(const run_stats_t *s)
+void report_stage_times(const run_stats_t *s, uint64_t budget)
 {
     static const char *const names[STAGE_COUNT] = {
         "read", "decode", "partner", "noise", "encode", "write",
@@ -156,6 +156,12 @@ void report_stage_times(const run_stats_t *s)
     fputs("noiseaug: stats (thread-seconds summed over jobs):", stderr);
     for (int i = 0; i < STAGE_COUNT; i++)
         fprintf(stderr, "%s %s %.3f", i ? "," : "", names[i], s->stage_seconds[i]);
+    fputc('\n', stderr);
+    fprintf(stderr, "noiseaug: memory: at most %.1f MiB of decoded images reserved at once",
+            (double)s->memory_peak / 1048576.0);
+    if (budget > 0)
+        fprintf(stderr, " (budget %.1f MiB, %" PRIu64 " jobs waited)", (double)budget / 1048576.0,
+                s->memory_waits);
     fputc('\n', stderr);
 }
 

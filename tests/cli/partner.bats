@@ -135,3 +135,99 @@ has_pairs() {
     check addpic "$BATS_TEST_TMPDIR/addPic.lines" 0.1
     check mixpic "$BATS_TEST_TMPDIR/mixPic.lines"
 }
+
+# Five good flat images (a-e) and two bad ones: y.png cut after 100 bytes,
+# z.png not an image at all.
+bad_partners_fixture() {
+    fixture flat5 "$1"
+    head -c 100 "$1/a.png" >"$1/y.png"
+    printf 'not a png at all' >"$1/z.png"
+}
+
+@test "a bad partner is replaced by another draw: the output blends the partner it names, the same for -j 1 and -j 2" {
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in" t="$BATS_TEST_TMPDIR"
+    bad_partners_fixture "$in"
+    run_split --seed 1 -n 4 --modes addPic -j 1 --manifest "$t/m1.jsonl" "$in" "$t/o1"
+    # Only the bad files' own jobs fail, each with its own reason.
+    [ "$status" -eq 1 ]
+    [ "$(grep -c ' --> ' <<<"$out")" -eq 20 ]
+    [ "$(grep -c "^noiseaug: $in/[yz].png: cannot decode: " <<<"$err")" -eq 8 ]
+    [ "$(grep -c '^noiseaug: ' <<<"$err")" -eq 9 ]  # and the summary
+    printf '%s\n' "$out" >"$t/lines"
+    run grep -E '_add_[yz](_[0-9]+)?\.png$' "$t/lines"
+    [ "$status" -eq 1 ]
+    # PIL: every sample is round(0.9x + 0.1p) of the partner named.
+    check addpic "$t/lines" 0.1 --strict
+    # Some draws met a bad partner (11 of the 20 outputs for seed 1), and
+    # the manifest names only bad files as refused.
+    local refused
+    refused="$("$PY" -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    for p in r.get("partners_failed", []):
+        assert p in ("y.png", "z.png"), p
+        n += 1
+    assert "fallback_from" not in r, r
+print(n)' "$t/m1.jsonl")"
+    [ "$refused" -ge 1 ]
+    # Whatever the timing, the same draws: -j 2 writes the same bytes.
+    run_split --seed 1 -n 4 --modes addPic -j 2 --manifest "$t/m2.jsonl" "$in" "$t/o2"
+    [ "$status" -eq 1 ]
+    [ "$(with_out_as "$t/o2" "$out")" == "$(with_out_as "$t/o1" "$(cat "$t/lines")")" ]
+    (cd "$t/o1" && sha256sum *) >"$t/s1"
+    (cd "$t/o2" && sha256sum *) >"$t/s2"
+    cmp "$t/s1" "$t/s2"
+    local m2
+    m2="$(cat "$t/m2.jsonl")"
+    [ "${m2//"$t/o2/"/"$t/o1/"}" == "$(cat "$t/m1.jsonl")" ]
+}
+
+@test "no usable partner: addPic falls back to addGauss and mixPic to mixGauss, with a warning and a manifest record" {
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in" t="$BATS_TEST_TMPDIR"
+    mkdir "$in"
+    "$PY" "$PIXCHECK" make flat5 "$t/flat"
+    cp "$t/flat/a.png" "$in/a.png"
+    printf 'not a png at all' >"$in/z.png"
+    run_split --seed 1 -n 2 --modes addPic --manifest "$t/m.jsonl" "$in" "$t/o"
+    [ "$status" -eq 1 ]
+    [ "$out" == "$in/a.png --> $t/o/a_addGauss_0.png
+$in/a.png --> $t/o/a_addGauss_1.png" ]
+    [ "$(grep -c "^noiseaug: $in/a.png: no usable partner in 4 draws (last: partner z.png: cannot decode: .*); addGauss instead of addPic$" <<<"$err")" -eq 2 ]
+    "$PY" -c '
+import json, sys
+rs = [json.loads(l) for l in open(sys.argv[1])]
+a = [r for r in rs if r["input"].endswith("/a.png")]
+assert len(a) == 2, a
+for r in a:
+    assert r["status"] == "ok" and r["mode"] == "addGauss" and r["partner"] is None, r
+    assert r["fallback_from"] == "addPic", r
+    assert r["partners_failed"] == ["z.png"] * 4, r
+    assert r["strength"] == 0.1, r' "$t/m.jsonl"
+    check_outputs_match_inputs <<<"$out"
+    run_split --seed 1 --modes mixPic "$in" "$t/o2"
+    [ "$status" -eq 1 ]
+    [ "$out" == "$in/a.png --> $t/o2/a_mixGauss.png" ]
+    grep -q "; mixGauss instead of mixPic$" <<<"$err"
+}
+
+@test "a bad partner is read once in a run, however many outputs draw it" {
+    command -v strace >/dev/null || skip "strace not found (Debian: apt-get install strace)"
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in" t="$BATS_TEST_TMPDIR"
+    bad_partners_fixture "$in"
+    rm "$in/y.png"
+    # 5 good images x 8 copies draw z.png about 8 times as a first partner.
+    strace -f -qq -e trace=openat -o "$t/trace" \
+        "$NOISEAUG" --seed 1 -n 8 --modes addPic -j 1 --manifest "$t/m.jsonl" \
+        "$in" "$t/o" >/dev/null 2>&1 || [ $? -eq 1 ]
+    local drawn
+    drawn="$(grep -o '"z.png"' "$t/m.jsonl" | wc -l)"
+    [ "$drawn" -ge 4 ]
+    # Opened by its own 8 jobs as their input, and once as a partner; then
+    # remembered.
+    [ "$(grep -c '/z\.png"' "$t/trace")" -eq 9 ]
+}

@@ -90,6 +90,7 @@ typedef struct {
 #define LABEL_EXTS "(expected .txt, .json or .xml)"
 #define SEED "(expected an unsigned 64-bit decimal number)"
 #define AT_LEAST_1 "(expected a whole number of at least 1)"
+#define SIZE "(expected a size in bytes such as 4G, 512M or 0)"
 #define COPIES "(expected a whole number from 1 to 10000)"
 #define QUALITY "(expected a whole number from 1 to 100)"
 #define WEIGHT "(expected a number above 0)"
@@ -138,6 +139,11 @@ static usage_case_t usage_cases[] = {
     { { "--files-from", "l" }, "missing OUT_DIR" },
     { { "-r", "--files-from", "l", "o" }, "--recursive and --files-from do not go together" },
     { { "--max-pixels", "0", "a", "b" }, "invalid --max-pixels '0' " AT_LEAST_1 },
+    { { "--max-memory", "4X", "a", "b" }, "invalid --max-memory '4X' " SIZE },
+    { { "--max-memory", "G", "a", "b" }, "invalid --max-memory 'G' " SIZE },
+    { { "--max-memory", "-1", "a", "b" }, "invalid --max-memory '-1' " SIZE },
+    { { "--max-memory", "1GG", "a", "b" }, "invalid --max-memory '1GG' " SIZE },
+    { { "--max-memory=16777216T", "a", "b" }, "invalid --max-memory '16777216T' " SIZE },
 
     /* Range errors name the option in every spelling: the value used to
      * stand in for the name ("invalid 2 '2'", "invalid --ps-amount=2 '2'"). */
@@ -381,6 +387,18 @@ static void numbers(void **state)
     assert_int_equal(cfg.jobs, CLI_MAX_JOBS);  /* capped, as libuv caps its pool */
     assert_int_equal(cfg.jpeg_quality, 100);
     assert_int_equal(cfg.max_pixels, 7);
+    parse_ok(ARGS("--max-memory", "512M", "a", "b"), &cfg);
+    assert_int_equal(cfg.max_memory_given, 1);
+    assert_true(cfg.max_memory == 512ull << 20);
+    parse_ok(ARGS("--max-memory=3gib", "a", "b"), &cfg);
+    assert_true(cfg.max_memory == 3ull << 30);
+    parse_ok(ARGS("--max-memory", "1000B", "a", "b"), &cfg);
+    assert_true(cfg.max_memory == 1000);
+    parse_ok(ARGS("--max-memory", "0", "a", "b"), &cfg);
+    assert_int_equal(cfg.max_memory_given, 1);
+    assert_true(cfg.max_memory == 0);
+    parse_ok(ARGS("a", "b"), &cfg);
+    assert_int_equal(cfg.max_memory_given, 0);
     parse_ok(ARGS("-s", "18446744073709551615", "a", "b"), &cfg);
     assert_int_equal(cfg.seed_given, 1);
     assert_true(cfg.plan.seed == UINT64_MAX);
