@@ -48,6 +48,10 @@ typedef struct {
     size_t id_count;
     /* For output_name_is_unique, built on first use: each input's stem and
      * file name, keyed by the folder its outputs go to. */
+    /* Earlier outputs found beside the inputs (output_names_reserve_earlier),
+     * keyed as outputs are; read-only once made, so workers may ask. */
+    nameset_t earlier;
+    int keep_earlier;        /* --skip-existing: they may be claimed */
     pthread_mutex_t index_lock;
     int lock_made;
     int index_built;         /* 1 built, -1 out of memory */
@@ -60,6 +64,22 @@ typedef struct {
  * output_names_is_input. Returns 0, or -1 on OOM. */
 int output_names_init(output_names_t *names, char *const *inputs, size_t count,
                       const char *in_dir, int in_place);
+
+/* Reserves the names of earlier outputs found beside the inputs
+ * (plan_split_earlier_outputs), names as inputs are given. An output
+ * planned under one of them fails as "already there" unless keep is set
+ * (--skip-existing), where the first input to claim it takes it, and the
+ * worker keeps the file when it decodes whole. Returns 0, or -1 on OOM. */
+int output_names_reserve_earlier(output_names_t *names, char *const *earlier, size_t count,
+                                 int keep);
+
+/* True when subdir/out_name is an earlier output's name (see above). Safe
+ * from worker threads. */
+int output_names_is_earlier(const output_names_t *names, const char *subdir,
+                            const char *out_name);
+
+/* The reason an output cannot take an earlier output's name, for err. */
+void output_names_earlier_reason(const char *out_name, char *err, size_t errlen);
 
 /* True when path is one of the inputs' files, by device and inode: the
  * last guard before an output is written, whatever the layout (an input

@@ -21,6 +21,9 @@ typedef struct {
     const size_t *selected;      /* the inputs this run processes (a shard) */
     size_t selected_count;
     int out_is_in_dir;           /* outputs land beside inputs: never overwrite one */
+    char *const *earlier;        /* in place: files named as outputs, which are
+                                    not inputs (plan_split_earlier_outputs) */
+    size_t earlier_count;
     unsigned jobs;               /* worker threads */
     plan_config_t plan;
     int include_originals;       /* also copy each original (and its label) */

@@ -82,4 +82,18 @@ char *plan_output_name(const char *input, const char *tag, int format);
  * (relative to IN_DIR, or as listed), modulo n. */
 uint64_t plan_shard_of(const char *name, uint64_t n);
 
+/* Writing beside the inputs (OUT_DIR is IN_DIR), an interrupted run
+ * leaves its outputs among the inputs. This moves out of names[0..*count)
+ * every file named as noiseaug names an output of another: <s>_<tag> or
+ * <s>_<tag>_<k>, any image extension, where s is the stem of an image in
+ * the same folder and tag is ps, addGauss, mixGauss, or add_/mix_ and the
+ * stem of any image. The moved names go, in order, to a new array in
+ * *earlier (to be freed with its strings); the rest keep theirs. Files are
+ * judged in order of stem length against the images already known not to
+ * be outputs, so the split, and with it every plan, is the same whichever
+ * outputs exist: a resumed run plans what the uninterrupted one did.
+ * Returns 0, or -1 when memory is short (names unchanged). */
+int plan_split_earlier_outputs(char **names, size_t *count, char ***earlier,
+                               size_t *earlier_count);
+
 #endif

@@ -202,6 +202,26 @@ int main(int argc, char **argv)
     if (find_inputs(&cli, &list) != 0)
         return EXIT_USAGE;
     int status = EXIT_USAGE;
+    int in_place = fileio_same_file(cli.in_dir ? cli.in_dir : ".", cli.out_dir);
+    char **earlier = NULL;
+    size_t earlier_count = 0;
+    /* A listed file is an input because the list says so; a folder scanned
+     * in place may hold an interrupted run's outputs. */
+    if (in_place && cli.files_from == NULL && plan_split_earlier_outputs(list.names, &list.count, &earlier,
+                                               &earlier_count) != 0) {
+        report_error("out of memory");
+        scan_free(&list);
+        return EXIT_USAGE;
+    }
+    /* Writing beside the inputs, an earlier run's outputs are not inputs:
+     * a resumed run then plans exactly what the uninterrupted one did. */
+    list.skipped += earlier_count;
+    for (size_t i = 0; cli.verbose && i < earlier_count; i++) {
+        char *path = cli.in_dir ? path_join(cli.in_dir, earlier[i]) : NULL;
+        report_file_warning(path ? path : earlier[i], "named as an output of an image "
+                            "beside it: taken as an earlier run's output, not an input");
+        free(path);
+    }
     size_t selected_count = 0;
     size_t *selected = select_shard(&cli, &list, &selected_count);
     FILE *manifest = NULL;
@@ -232,7 +252,9 @@ int main(int argc, char **argv)
         .count = list.count,
         .selected = selected,
         .selected_count = selected_count,
-        .out_is_in_dir = fileio_same_file(cli.in_dir ? cli.in_dir : ".", cli.out_dir),
+        .out_is_in_dir = in_place,
+        .earlier = earlier,
+        .earlier_count = earlier_count,
         .jobs = cli.jobs,
         .plan = cli.plan,
         .include_originals = cli.include_originals,
@@ -289,6 +311,9 @@ out:
         status = EXIT_SOME_FAILED;
     }
     free(selected);
+    for (size_t i = 0; i < earlier_count; i++)
+        free(earlier[i]);
+    free(earlier);
     scan_free(&list);
     return status;
 }

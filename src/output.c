@@ -104,6 +104,20 @@ int output_names_is_input(const output_names_t *names, const char *path)
     return bsearch(&key, names->ids, names->id_count, sizeof key, compare_ids) != NULL;
 }
 
+/* The owner that marks an earlier output's name in the claim set. */
+#define EARLIER_OWNER (SIZE_MAX - 1)
+
+/* The key of an input-relative name as outputs are keyed: its mirrored
+ * folder and its file name; NULL for a ".." name (errno EINVAL) or OOM. */
+static char *mirrored_key(const char *name)
+{
+    errno = 0;
+    char *sub = path_mirror_dir(name);
+    char *key = sub != NULL ? path_join(sub, path_basename(name)) : NULL;
+    free(sub);
+    return key;
+}
+
 int output_names_init(output_names_t *names, char *const *inputs, size_t count,
                       const char *in_dir, int in_place)
 {
@@ -122,14 +136,11 @@ int output_names_init(output_names_t *names, char *const *inputs, size_t count,
     for (size_t i = 0; i < count; i++) {
         /* Keyed as outputs are: "./a.jpg" and "a.jpg" are one file. An
          * input with a ".." is never processed, so it needs no key. */
-        errno = 0;
-        char *sub = path_mirror_dir(inputs[i]);
-        if (sub == NULL && errno == EINVAL)
+        char *key = mirrored_key(inputs[i]);
+        if (key == NULL && errno == EINVAL)
             continue;
-        char *key = sub != NULL ? path_join(sub, path_basename(inputs[i])) : NULL;
         size_t first;
         int rc = key != NULL ? nameset_add(&names->set, key, count + i, &first) : -1;
-        free(sub);
         free(key);
         if (rc < 0) {
             output_names_free(names);
@@ -139,15 +150,59 @@ int output_names_init(output_names_t *names, char *const *inputs, size_t count,
     return 0;
 }
 
+int output_names_reserve_earlier(output_names_t *names, char *const *earlier, size_t count,
+                                 int keep)
+{
+    names->keep_earlier = keep;
+    for (size_t i = 0; i < count; i++) {
+        char *key = mirrored_key(earlier[i]);
+        size_t first;
+        if (key == NULL && errno == EINVAL)
+            continue;
+        int rc = key != NULL && nameset_add(&names->set, key, EARLIER_OWNER, &first) >= 0 &&
+                 nameset_add(&names->earlier, key, i, &first) >= 0 ? 0 : -1;
+        free(key);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int output_names_is_earlier(const output_names_t *names, const char *subdir,
+                            const char *out_name)
+{
+    if (names->earlier.count == 0)
+        return 0;
+    char *key = path_join(subdir, out_name);
+    int found = key != NULL && nameset_find(&names->earlier, key) != NULL;
+    free(key);
+    return found;
+}
+
+void output_names_earlier_reason(const char *out_name, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "output name %s is already there, beside the inputs; not "
+             "overwritten (--skip-existing keeps it)", out_name);
+}
+
 int output_names_claim(output_names_t *names, const char *subdir, const char *out_name,
                        size_t index, char *err, size_t errlen)
 {
     char *key = path_join(subdir, out_name);
     size_t first = 0;
     int added = key != NULL ? nameset_add(&names->set, key, index, &first) : -1;
+    if (added == 0 && first == EARLIER_OWNER && names->keep_earlier) {
+        /* Resuming: the first input to plan it takes it over. */
+        *nameset_find(&names->set, key) = index;
+        added = 1;
+    }
     free(key);
     if (added < 0) {
         snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (added == 0 && first == EARLIER_OWNER) {
+        output_names_earlier_reason(out_name, err, errlen);
         return -1;
     }
     if (added == 0 && first >= names->input_count) {
@@ -224,6 +279,7 @@ int output_name_is_unique(output_names_t *names, const char *subdir, const char 
 
 void output_names_free(output_names_t *names)
 {
+    nameset_free(&names->earlier);
     nameset_free(&names->stems);
     nameset_free(&names->files);
     if (names->lock_made)

@@ -341,10 +341,16 @@ static void make_noisy_output(job_t *job, uint64_t *mark)
             snprintf(job->err, sizeof job->err, "out of memory");
         /* A new name is checked as the planned one was before the job ran. */
         if (rc == 0 && strcmp(before, job->plan.out_name) != 0) {
-            if (cfg->skip_existing && output_is_whole_image(job->paths.out_path, cfg->max_pixels))
+            if (cfg->skip_existing && output_is_whole_image(job->paths.out_path, cfg->max_pixels)) {
                 job->status = JOB_EXISTING;
-            else
+            } else if (!cfg->skip_existing &&
+                       output_names_is_earlier(&pl->names, job->paths.subdir,
+                                               job->plan.out_name)) {
+                output_names_earlier_reason(job->plan.out_name, job->err, sizeof job->err);
+                rc = -1;
+            } else {
                 rc = prepare_destination(job);
+            }
         }
         free(before);
     } else {
@@ -732,6 +738,11 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
      * start, so that no output replaces one. */
     if (output_names_init(&pl.names, cfg->names, cfg->count, cfg->in_dir, cfg->out_is_in_dir) != 0)
         return -1;
+    if (output_names_reserve_earlier(&pl.names, cfg->earlier, cfg->earlier_count,
+                                     cfg->skip_existing) != 0) {
+        output_names_free(&pl.names);
+        return -1;
+    }
     /* Two jobs per thread: one running, one queued behind it, so a thread
      * never idles while the loop thread emits. */
     if (ring_init(&pl.ring, 2 * (size_t)cfg->jobs) != 0) {

@@ -1,11 +1,13 @@
 /* plan: mode, partner, strength and output name for one output. */
 #include "plan.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
+#include "nameset.h"
 #include "scan.h"
 #include "path.h"
 
@@ -162,4 +164,137 @@ void plan_free(plan_t *plan)
 {
     free(plan->out_name);
     plan->out_name = NULL;
+}
+
+/* --- earlier outputs in place ------------------------------------------ */
+
+/* True when tag is one a noisy output carries: a mode's name, or add_ or
+ * mix_ and the stem of an image in `partners`. */
+static int is_tag(const char *tag, size_t len, const nameset_t *partners)
+{
+    for (int m = 0; m < NOISE_MODE_COUNT; m++) {
+        const char *mode = noise_mode_name((noise_mode_t)m);
+        if (!noise_mode_needs_partner((noise_mode_t)m) && strlen(mode) == len &&
+            memcmp(mode, tag, len) == 0)
+            return 1;
+    }
+    if (len <= 4 || (memcmp(tag, "add_", 4) != 0 && memcmp(tag, "mix_", 4) != 0))
+        return 0;
+    char stem[4096];
+    if (len - 4 >= sizeof stem)
+        return 0;
+    memcpy(stem, tag + 4, len - 4);
+    stem[len - 4] = '\0';
+    return nameset_find(partners, stem) != NULL;
+}
+
+/* True when stem, in folder sub, reads as <s>_<tag>[_<k>] with s the stem
+ * of an image in that folder (in `stems`, keyed sub/s). */
+static int is_output_stem(const char *sub, const char *stem, const nameset_t *stems,
+                          const nameset_t *partners)
+{
+    size_t len = strlen(stem);
+    for (size_t pos = 1; pos + 1 < len; pos++) {
+        if (stem[pos] != '_')
+            continue;
+        char *prefix = malloc(pos + 1);
+        if (prefix == NULL)
+            return 0;
+        memcpy(prefix, stem, pos);
+        prefix[pos] = '\0';
+        char *key = path_join(sub, prefix);
+        int known = key != NULL && nameset_find(stems, key) != NULL;
+        free(key);
+        free(prefix);
+        if (!known)
+            continue;
+        const char *tag = stem + pos + 1;
+        size_t tag_len = len - pos - 1;
+        if (is_tag(tag, tag_len, partners))
+            return 1;
+        /* A copy index: <tag>_<digits>. */
+        const char *last = strrchr(tag, '_');
+        if (last != NULL && last[1] != '\0' && strspn(last + 1, "0123456789") == strlen(last + 1) &&
+            is_tag(tag, (size_t)(last - tag), partners))
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    size_t index;
+    size_t stem_len;
+} by_stem_length_t;
+
+static int compare_stem_length(const void *a, const void *b)
+{
+    const by_stem_length_t *x = a, *y = b;
+    if (x->stem_len != y->stem_len)
+        return x->stem_len < y->stem_len ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int plan_split_earlier_outputs(char **names, size_t *count, char ***earlier,
+                               size_t *earlier_count)
+{
+    size_t n = *count;
+    *earlier = NULL;
+    *earlier_count = 0;
+    if (n == 0)
+        return 0;
+    by_stem_length_t *order = malloc(n * sizeof *order);
+    unsigned char *is_output = calloc(n, 1);
+    nameset_t stems = { 0 }, partners = { 0 };
+    int rc = order != NULL && is_output != NULL ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *base = path_basename(names[i]);
+        const char *dot = strrchr(base, '.');
+        order[i] = (by_stem_length_t){ i, dot != NULL && dot != base ? (size_t)(dot - base)
+                                                                     : strlen(base) };
+    }
+    /* An output's stem is longer than its input's and its partner's, so in
+     * order of stem length each file is judged against images already
+     * known not to be outputs: an earlier output never makes another file
+     * look like one, and the split is the same whichever outputs exist. */
+    if (rc == 0)
+        qsort(order, n, sizeof *order, compare_stem_length);
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        size_t i = order[k].index, first;
+        errno = 0;
+        char *sub = path_mirror_dir(names[i]);
+        char *stem = path_stem(names[i]);
+        if (sub == NULL || stem == NULL) {
+            rc = sub == NULL && errno == EINVAL ? 0 : -1;  /* ".." inputs are refused later */
+        } else if (is_output_stem(sub, stem, &stems, &partners)) {
+            is_output[i] = 1;
+        } else {
+            char *key = path_join(sub, stem);
+            if (key == NULL || nameset_add(&stems, key, i, &first) < 0 ||
+                nameset_add(&partners, stem, i, &first) < 0)
+                rc = -1;
+            free(key);
+        }
+        free(sub);
+        free(stem);
+    }
+    size_t outputs = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        outputs += is_output[i];
+    if (rc == 0 && outputs > 0 && (*earlier = malloc(outputs * sizeof **earlier)) == NULL)
+        rc = -1;
+    if (rc == 0 && outputs > 0) {
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (is_output[i])
+                (*earlier)[(*earlier_count)++] = names[i];
+            else
+                names[kept++] = names[i];
+        }
+        *count = kept;
+    }
+    nameset_free(&stems);
+    nameset_free(&partners);
+    free(order);
+    free(is_output);
+    return rc;
 }

@@ -216,6 +216,77 @@ many() {
     diff -r "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/whole"
 }
 
+# An in-place tree: the samples, a subfolder, and a file that is not an
+# image, so that partners are drawn again and some outputs renamed.
+inplace_tree() {
+    mkdir -p "$1/sub"
+    cp "$DATA"/* "$1/"
+    cp "$DATA/f_grey.png" "$1/sub/g.png"
+    cp "$DATA/f_photo.jpg" "$1/sub/p.jpg"
+    printf 'not an image' >"$1/zbad.png"
+}
+
+# Waits until tree $1 holds at least $2 files besides the 10 it started
+# with (hidden temporaries not counted); fails after 20 s.
+wait_for_outputs() {
+    local i n
+    for i in $(seq 1 400); do
+        n=$(find "$1" -type f ! -name '.*' | wc -l)
+        [ $((n - 10)) -ge "$2" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+@test "in place with -r, interrupted at several points and resumed with --skip-existing: exactly the uninterrupted run" {
+    faulty
+    local t="$BATS_TEST_TMPDIR" opts=(-r -n 2 -j 2 --seed 9)
+    inplace_tree "$t/whole"
+    run_split "${opts[@]}" "$t/whole" "$t/whole"
+    [ "$status" -eq 1 ]  # zbad.png's own two outputs fail
+    local whole_out="$out"
+    # 9 images x 2 copies.
+    [ "$(grep -c ' --> ' <<<"$whole_out")" -eq 18 ]
+    local sig stop
+    for stop in INT:1 INT:6 INT:13 KILL:9; do
+        sig=${stop%%:*}
+        rm -rf "$t/run"
+        inplace_tree "$t/run"
+        NOISEAUG_FAULT=delay:100 "$NOISEAUG_FAULTS" "${opts[@]}" "$t/run" "$t/run" \
+            >/dev/null 2>&1 &
+        local pid=$!
+        wait_for_outputs "$t/run" "${stop#*:}"
+        kill -s "$sig" "$pid"
+        wait "$pid" || true
+        local done_before
+        done_before=$(($(find "$t/run" -type f ! -name '.*' | wc -l) - 10))
+        [ "$done_before" -ge "${stop#*:}" ] && [ "$done_before" -lt 18 ]
+        # The outputs already there are not inputs, and no draw changes.
+        run_split "${opts[@]}" --skip-existing "$t/run" "$t/run"
+        [ "$status" -eq 1 ]
+        [ "$(grep -c '^noiseaug: .*: cannot decode' <<<"$err")" -eq 2 ]
+        grep -q "noiseaug: $((18 - done_before)) written, 2 failed, $done_before skipped, $done_before already there in " <<<"$err"
+        [ "${out//"$t/run/"/"$t/whole/"}" == "$whole_out" ]
+        # A SIGKILL leaves the temporaries of the writes it cut short.
+        diff -r -x '.noiseaug-tmp-*' "$t/whole" "$t/run"
+    done
+}
+
+@test "in place, an earlier run's output is neither an input nor overwritten without --skip-existing" {
+    local t="$BATS_TEST_TMPDIR"
+    inplace_tree "$t/d"
+    run_split -r --seed 9 "$t/d" "$t/d"
+    [ "$status" -eq 1 ]
+    cp -r "$t/d" "$t/before"
+    # The same run again: each output is already there and kept as it is;
+    # none is read as an input (no output of an output appears).
+    run_split -r --seed 9 -v "$t/d" "$t/d"
+    [ "$status" -eq 1 ]
+    [ "$(grep -c 'is already there, beside the inputs; not overwritten (--skip-existing keeps it)$' <<<"$err")" -eq 9 ]
+    [ "$(grep -c 'taken as an earlier run.s output, not an input$' <<<"$err")" -eq 9 ]
+    diff -r "$t/before" "$t/d"
+}
+
 @test "SIGPIPE: noiseaug | head -1 stops quietly" {
     many
     local rc

@@ -244,6 +244,49 @@ static void partner_redraws_and_fallback(void **state)
     plan_free(&p);
 }
 
+/* In place, files named as outputs of the images beside them are earlier
+ * outputs, judged against images only, whichever outputs exist. */
+static void earlier_outputs_are_told_from_inputs(void **state)
+{
+    (void)state;
+    char *given[] = {
+        "a.jpg", "a_ps.jpg", "a_add_b.jpg", "a_mix_b_3.png", "a_addGauss_12.jpg",
+        "a_ps_ps.jpg",       /* an output of a_ps, itself an output: an input */
+        "b.png", "b_add_zz.png",  /* no image has the stem zz: an input */
+        "c_ps.jpg",          /* no image c: an input */
+        "sub/a_ps.jpg",      /* no a in sub: an input */
+        "sub/d.png", "sub/d_mix_a.png",
+        "b_add_a_ps.png",    /* partners come from every folder: sub/a_ps is an image */
+        "b_addPic.png",      /* addPic is no tag */
+    };
+    size_t n = sizeof given / sizeof given[0];
+    char **names = malloc(n * sizeof *names);
+    for (size_t i = 0; i < n; i++)
+        names[i] = given[i];
+    size_t count = n, earlier_count;
+    char **earlier;
+    assert_int_equal(plan_split_earlier_outputs(names, &count, &earlier, &earlier_count), 0);
+    const char *want_in[] = { "a.jpg", "a_ps_ps.jpg", "b.png", "b_add_zz.png", "c_ps.jpg",
+                              "sub/a_ps.jpg", "sub/d.png", "b_addPic.png" };
+    const char *want_out[] = { "a_ps.jpg", "a_add_b.jpg", "a_mix_b_3.png", "a_addGauss_12.jpg",
+                               "sub/d_mix_a.png", "b_add_a_ps.png" };
+    assert_int_equal(count, sizeof want_in / sizeof want_in[0]);
+    assert_int_equal(earlier_count, sizeof want_out / sizeof want_out[0]);
+    for (size_t i = 0; i < count; i++)
+        assert_string_equal(names[i], want_in[i]);
+    for (size_t i = 0; i < earlier_count; i++)
+        assert_string_equal(earlier[i], want_out[i]);
+    free(earlier);
+    /* Only the images: nothing moves. */
+    char *plain[] = { "x.png", "y.png" };
+    count = 2;
+    assert_int_equal(plan_split_earlier_outputs(plain, &count, &earlier, &earlier_count), 0);
+    assert_int_equal(count, 2);
+    assert_int_equal(earlier_count, 0);
+    assert_null(earlier);
+    free(names);
+}
+
 static void format_override_and_shards(void **state)
 {
     (void)state;
@@ -278,6 +321,7 @@ int main(void)
         cmocka_unit_test(seed_changes_plan),
         cmocka_unit_test(copies_weights_and_ranges),
         cmocka_unit_test(partner_redraws_and_fallback),
+        cmocka_unit_test(earlier_outputs_are_told_from_inputs),
         cmocka_unit_test(format_override_and_shards),
     };
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
