@@ -52,6 +52,25 @@ static unsigned char *libdeflate_zlib(unsigned char *data, int data_len,
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #define STBI_FAILURE_USERMSG
+/* stb's loaders allocate their image from the header's word, before they
+ * read its data. stb_check_header refuses oversized headers first, but
+ * only where stb's own header reader succeeds: for a damaged 139-byte PIC
+ * file it failed while the loader went on to allocate 1.8 GB (found by
+ * make fuzz). So every allocation stb makes while decoding is capped by
+ * what the file could hold (stb_decode_bytes sets the cap, per thread). */
+static _Thread_local size_t stb_alloc_cap;  /* bytes; 0: no cap */
+static _Thread_local int stb_alloc_refused;
+static void *stb_capped_realloc(void *p, size_t n)
+{
+    if (stb_alloc_cap != 0 && n > stb_alloc_cap) {
+        stb_alloc_refused = 1;
+        return NULL;
+    }
+    return realloc(p, n);
+}
+#define STBI_MALLOC(n) stb_capped_realloc(NULL, n)
+#define STBI_REALLOC(p, n) stb_capped_realloc(p, n)
+#define STBI_FREE(p) free(p)
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb_image.h>
 #define STB_IMAGE_WRITE_IMPLEMENTATION
@@ -625,9 +644,25 @@ static int stb_decode_bytes(const unsigned char *data, size_t len, uint64_t max_
      * below. */
     int pic = has_magic(CODEC_PIC, data, len), want = pic ? 4 : 0;
     stb_source_t source = { data, len, 0, NULL, 0 };
+    /* The most pixels the file could hold: the limit, or fewer for its
+     * format's density; a buffer may take 16 bytes a pixel (16-bit RGBA,
+     * and stb's zlib doubles its output buffer as it grows). */
+    const codec_format_info_t *fmt = codec_format_info(codec_sniff(data, len));
+    uint64_t most = max_pixels;
+    if (fmt != NULL && fmt->max_density != 0 && (uint64_t)len * fmt->max_density < most)
+        most = (uint64_t)len * fmt->max_density;
+    stb_alloc_cap = most < (SIZE_MAX >> 5) ? (size_t)most * 16 + (1u << 20) : 0;
+    stb_alloc_refused = 0;
     void *pixels = sixteen
         ? (void *)stbi_load_16_from_callbacks(&source_callbacks, &source, &w, &h, &n, want)
         : (void *)stbi_load_from_callbacks(&source_callbacks, &source, &w, &h, &n, want);
+    stb_alloc_cap = 0;
+    if (pixels == NULL && stb_alloc_refused && !source.overread) {
+        snprintf(err, errlen, "cannot decode: %s header promises more pixels than %zu bytes "
+                 "can hold, or than --max-pixels allows", fmt != NULL ? fmt->name : "the",
+                 len);
+        return -1;
+    }
     if (pixels == NULL && !source.overread) {
         stb_reason(err, errlen);
         return -1;
