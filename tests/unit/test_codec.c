@@ -619,6 +619,133 @@ static void orient_matches_hand_computed(void **state)
     }
 }
 
+/* --- every message states the true reason ------------------------------ */
+
+/* A file of the table: the bytes of a fixture (name, cut to `keep` bytes
+ * when keep > 0), or `bytes` itself. */
+typedef struct {
+    const char *what;       /* the case, for a failure's message */
+    const char *fixture;    /* in data/formats or data/unsupported, or NULL */
+    size_t keep;            /* 0: whole */
+    const unsigned char *bytes;
+    size_t len;
+    uint64_t max_pixels;    /* 0: the default */
+    const char *want;       /* the whole message, or its start when it ends in '*' */
+} message_case_t;
+
+static const unsigned char bmp_zero_width[] = {
+    'B', 'M', 122, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0,
+    0, 0, 0, 0, 10, 0, 0, 0, 1, 0, 24, 0, 0, 0, 0, 0, 68, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const unsigned char bmp_header_bomb[] = {
+    'B', 'M', 54, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0,
+    0, 0x40, 0, 0, 0, 0x40, 0, 0, 1, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const unsigned char ppm_eleven_digits[] = "P6\n99999999999 1\n255\n\0\0\0";
+static const unsigned char jpeg_tables_only[] = { 0xFF, 0xD8, 0xFF, 0xD9 };
+static const unsigned char text[] = "not an image at all";
+
+static const message_case_t message_cases[] = {
+    { "empty", NULL, 0, text, 0, 0, "cannot decode: empty file" },
+    { "text", NULL, 0, text, sizeof text - 1, 0,
+      "cannot decode: not a known image format, or corrupt" },
+    { "zero width: no image, not a large one", NULL, 0, bmp_zero_width,
+      sizeof bmp_zero_width, 0, "cannot decode: the header gives a size of 0x10" },
+    { "header-only bomb", NULL, 0, bmp_header_bomb, sizeof bmp_header_bomb, 0,
+      "cannot decode: truncated BMP (16384x16384 pixels cannot fit in 54 bytes)" },
+    { "PNM number overflow", NULL, 0, ppm_eleven_digits, sizeof ppm_eleven_digits - 1, 0,
+      "cannot decode: PNM header number of 11 digits*" },
+    /* Cut inside IDAT: stb said "unknown PNG chunk type" or "corrupt PNG". */
+    { "PNG cut short", "rgb16.png", 400, NULL, 0, 0,
+      "cannot decode: truncated PNG (the data ends before the image does)" },
+    { "BMP cut short", "image.bmp", 3000, NULL, 0, 0,
+      "cannot decode: truncated BMP (the data ends before the image does)" },
+    /* After a failed JPEG, the reason is this file's own, never stale. */
+    { "too large", "wide.png", 0, NULL, 0, 3999,
+      "image too large: 4000x1 is over the limit of 3999 pixels (--max-pixels)" },
+    { "too large, stb's reader", "image.tga", 0, NULL, 0, 100,
+      "image too large: 50x30 is over the limit of 100 pixels (--max-pixels)" },
+    { "HDR", "scene.hdr", 0, NULL, 0, 0,
+      "unsupported: Radiance HDR holds floating-point samples, and noiseaug reads and "
+      "writes 8- and 16-bit images only" },
+    { "CMYK", "cmyk.jpg", 0, NULL, 0, 0,
+      "unsupported: CMYK JPEG (4 colour components); convert it to RGB first" },
+#ifdef NOISEAUG_WITH_TURBOJPEG
+    { "tables-only JPEG", NULL, 0, jpeg_tables_only, sizeof jpeg_tables_only, 0,
+      "cannot decode: JPEG without an image frame (tables only)" },
+    { "JPEG cut short", "exif_1.jpg", 900, NULL, 0, 0,
+      "cannot decode: truncated JPEG (the data ends before the image does)" },
+#else
+    { "tables-only JPEG", NULL, 0, jpeg_tables_only, sizeof jpeg_tables_only, 0,
+      "cannot decode: *" },
+    { "JPEG cut short", "exif_1.jpg", 900, NULL, 0, 0,
+      "cannot decode: truncated JPEG (the data ends before the image does)" },
+#endif
+};
+
+/* Reads a fixture from data/formats or data/unsupported. */
+static unsigned char *read_fixture(const char *name, size_t *len)
+{
+    static const char *const dirs[] = { "data/formats", "data/unsupported" };
+    char err[256];
+    for (int d = 0; d < 2; d++) {
+        char path[512];
+        unsigned char *data;
+        snprintf(path, sizeof path, "%s/%s", dirs[d], name);
+        if (fileio_read_all(path, &data, len, err, sizeof err) == 0)
+            return data;
+    }
+    fail_msg("fixture %s not found", name);
+    return NULL;
+}
+
+static void check_message(const message_case_t *c)
+{
+    size_t len = c->len;
+    unsigned char *owned = c->fixture != NULL ? read_fixture(c->fixture, &len) : NULL;
+    const unsigned char *data = owned != NULL ? owned : c->bytes;
+    if (c->keep > 0) {
+        assert_true(c->keep < len);  /* a cut must cut */
+        len = c->keep;
+    }
+    char err[512] = "";
+    image_t img = { 0 };
+    int rc = codec_decode(data, len, c->max_pixels ? c->max_pixels : CODEC_DEFAULT_MAX_PIXELS,
+                          &img, err, sizeof err);
+    free(owned);
+    if (rc == 0)
+        image_free(&img);
+    size_t n = strlen(c->want);
+    int prefix = n > 0 && c->want[n - 1] == '*';
+    if (rc == 0 || (prefix ? strncmp(err, c->want, n - 1) != 0 : strcmp(err, c->want) != 0))
+        fail_msg("%s: got \"%s\", want \"%s\"", c->what, rc == 0 ? "(decoded)" : err, c->want);
+}
+
+/* Each message pinned, in table order and again each after a corrupt JPEG
+ * decoded on the same thread, whose reason must not leak into the next. */
+static void every_message_states_the_true_reason(void **state)
+{
+    (void)state;
+    size_t n = sizeof message_cases / sizeof message_cases[0];
+    for (size_t i = 0; i < n; i++)
+        check_message(&message_cases[i]);
+    size_t jlen;
+    unsigned char *jpeg = read_fixture("exif_1.jpg", &jlen);
+    for (size_t i = 0; i < n; i++) {
+        char err[256];
+        image_t img = { 0 };
+        jpeg[jlen / 2] ^= 0xFF;
+        jpeg[jlen / 2 + 7] ^= 0x55;
+        if (codec_decode(jpeg, jlen / 2 + 40, CODEC_DEFAULT_MAX_PIXELS, &img, err,
+                         sizeof err) == 0)
+            image_free(&img);
+        check_message(&message_cases[i]);
+    }
+    free(jpeg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -637,6 +764,7 @@ int main(void)
         cmocka_unit_test(fixtures_fit_their_formats_depth_and_alpha),
         cmocka_unit_test(jpeginfo_tolerates_malformed_exif),
         cmocka_unit_test(orient_matches_hand_computed),
+        cmocka_unit_test(every_message_states_the_true_reason),
     };
     return cmocka_run_group_tests_name("codec", tests, setup, NULL);
 }
