@@ -9,6 +9,8 @@
 #include "codec.h"
 
 #include <limits.h>
+#include <setjmp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +22,85 @@
 #ifdef NOISEAUG_WITH_TURBOJPEG
 #include <turbojpeg.h>
 #endif
+/* --- stb_image_write's memory ------------------------------------------
+ *
+ * stb_image_write asserts when an allocation fails, and would write past
+ * its arrays if it went on: under memory exhaustion (a low ulimit -v) the
+ * stb build aborted in its deflate. So its allocations carry a header that
+ * links them into a per-thread list, and a failed one jumps back to the
+ * caller that armed the escape (codec_encode, codec_png_deflate), which frees whatever the
+ * encoder held and reports "out of memory". */
+typedef union stbiw_node {
+    struct {
+        union stbiw_node *prev, *next;
+    } link;
+    max_align_t align;  /* keeps what follows the header aligned */
+} stbiw_node_t;
+
+static _Thread_local stbiw_node_t *stbiw_live;  /* the list's first node */
+static _Thread_local jmp_buf *stbiw_escape;     /* armed around an encoder call */
+
+static void stbiw_unlink(stbiw_node_t *n)
+{
+    if (n->link.prev != NULL)
+        n->link.prev->link.next = n->link.next;
+    else
+        stbiw_live = n->link.next;
+    if (n->link.next != NULL)
+        n->link.next->link.prev = n->link.prev;
+}
+
+static void stbiw_link(stbiw_node_t *n)
+{
+    n->link.prev = NULL;
+    n->link.next = stbiw_live;
+    if (stbiw_live != NULL)
+        stbiw_live->link.prev = n;
+    stbiw_live = n;
+}
+
+static void *stbiw_realloc(void *p, size_t n)
+{
+    stbiw_node_t *old = p != NULL ? (stbiw_node_t *)p - 1 : NULL;
+    if (old != NULL)
+        stbiw_unlink(old);
+    stbiw_node_t *got = n <= SIZE_MAX - sizeof *got ? realloc(old, sizeof *got + n) : NULL;
+    if (got == NULL) {
+        if (old != NULL)
+            stbiw_link(old);  /* still held: freed by the escape */
+        if (stbiw_escape != NULL)
+            longjmp(*stbiw_escape, 1);
+        return NULL;
+    }
+    stbiw_link(got);
+    return got + 1;
+}
+
+static void stbiw_free(void *p)
+{
+    if (p == NULL)
+        return;
+    stbiw_node_t *n = (stbiw_node_t *)p - 1;
+    stbiw_unlink(n);
+    free(n);
+}
+
+/* After an escape: frees what the encoder held when it stopped. */
+static void stbiw_free_all(void)
+{
+    while (stbiw_live != NULL)
+        stbiw_free(stbiw_live + 1);
+}
+
+#define STBIW_MALLOC(n) stbiw_realloc(NULL, n)
+#define STBIW_REALLOC(p, n) stbiw_realloc(p, n)
+#define STBIW_FREE(p) stbiw_free(p)
+
 #ifdef NOISEAUG_WITH_LIBDEFLATE
 #include <libdeflate.h>
 
 /* stb_image_write hands its filtered PNG rows to this instead of its own
- * deflate. The result must come from malloc, as stb frees it with free. */
+ * deflate. The result must come from its allocator, as stb frees it. */
 static unsigned char *libdeflate_zlib(unsigned char *data, int data_len,
                                       int *out_len, int level)
 {
@@ -32,11 +108,14 @@ static unsigned char *libdeflate_zlib(unsigned char *data, int data_len,
     if (c == NULL)
         return NULL;
     size_t bound = libdeflate_zlib_compress_bound(c, (size_t)data_len);
-    unsigned char *out = malloc(bound);
+    jmp_buf *armed = stbiw_escape;
+    stbiw_escape = NULL;  /* the compressor is freed below, whatever happens */
+    unsigned char *out = stbiw_realloc(NULL, bound);
+    stbiw_escape = armed;
     size_t n = out ? libdeflate_zlib_compress(c, data, (size_t)data_len, out, bound) : 0;
     libdeflate_free_compressor(c);
     if (n == 0 || n > INT32_MAX) {
-        free(out);
+        stbiw_free(out);
         return NULL;
     }
     *out_len = (int)n;
@@ -811,11 +890,24 @@ unsigned char *codec_png_deflate(const unsigned char *data, size_t len, size_t *
 {
     if (len > (size_t)INT32_MAX)
         return NULL;
+    jmp_buf escape;
+    if (setjmp(escape) != 0) {
+        stbiw_escape = NULL;
+        stbiw_free_all();
+        return NULL;
+    }
+    stbiw_escape = &escape;
     int n = 0;
     unsigned char *z = stbi_zlib_compress((unsigned char *)data, (int)len, &n,
                                           stbi_write_png_compression_level);
+    stbiw_escape = NULL;
+    /* The callers free with free(): a plain copy, without the header. */
+    unsigned char *plain = z != NULL ? malloc(n > 0 ? (size_t)n : 1) : NULL;
+    if (plain != NULL)
+        memcpy(plain, z, (size_t)n);
+    stbiw_free(z);
     *out_len = (size_t)n;
-    return z;
+    return plain;
 }
 
 static int png16_encode(const pngwrite_image_t *img, codec_buffer_t *out)
@@ -856,7 +948,8 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
         }
         return 0;
     }
-    int w = img->width, h = img->height, c = img->channels, ok = 0;
+    int w = img->width, h = img->height, c = img->channels;
+    volatile int ok = 0;
     /* TGA and JPEG store their size in 16-bit fields: stb_image_write
      * would write the low 16 bits of a larger size, a silently wrong file
      * (found by fuzzing). libjpeg-turbo checks this itself. */
@@ -865,11 +958,22 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
                  "not %dx%d", format == CODEC_TGA ? "TGA" : "JPEG", w, h);
         return -1;
     }
+#ifdef NOISEAUG_WITH_TURBOJPEG
+    if (format == CODEC_JPEG)
+        return turbo_encode(img, quality, out, err, errlen);
+#endif
+    jmp_buf escape;
+    if (setjmp(escape) != 0) {  /* an allocation failed inside stb_image_write */
+        stbiw_escape = NULL;
+        stbiw_free_all();
+        codec_buffer_free(out);
+        snprintf(err, errlen, "cannot encode: out of memory");
+        return -1;
+    }
+    stbiw_escape = &escape;
     switch (format) {
     case CODEC_JPEG:
-#ifdef NOISEAUG_WITH_TURBOJPEG
-        return turbo_encode(img, quality, out, err, errlen);
-#else
+#ifndef NOISEAUG_WITH_TURBOJPEG
         ok = stbi_write_jpg_to_func(buffer_append, out, w, h, c, img->pixels, quality);
         break;
 #endif
@@ -885,6 +989,7 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
     default:  /* not written: refused above */
         break;
     }
+    stbiw_escape = NULL;
     if (!ok || out->failed) {
         snprintf(err, errlen, "cannot encode: %s",
                  out->failed ? "out of memory" : "encoder failed");

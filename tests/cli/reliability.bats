@@ -408,18 +408,23 @@ wait_for_outputs() {
 
 @test "worker threads that cannot all be created: fewer are used, with a word, instead of libuv's abort" {
     case "$NOISEAUG" in *-asan/*|*-tsan/*) skip "sanitizer runtimes need more address space than the limit leaves" ;; esac
-    # Known open problem (issue 10): the stb build can abort ("Unexpected
-    # error.") when memory runs out under such a limit, after the threads
-    # were trimmed; the turbo build reports out-of-memory images instead.
-    [ "${CODEC:-turbo}" = turbo ] || skip "the stb build can still abort when memory runs out (open)"
     local rc=0
     # 400 MB of address space holds fewer than 50 of libuv's 8 MiB stacks.
     (ulimit -v 400000 && exec "$NOISEAUG" -j 200 --seed 1 "$DATA" "$BATS_TEST_TMPDIR/out") \
         >"$BATS_TEST_TMPDIR/stdout" 2>"$BATS_TEST_TMPDIR/stderr" || rc=$?
-    [ "$rc" -eq 0 ]
+    cat "$BATS_TEST_TMPDIR/stderr"
     grep -qE '^noiseaug: only [0-9]+ of 200 worker threads could be started \(resource temporarily unavailable\); using [0-9]+, leaving memory for the images$' \
         "$BATS_TEST_TMPDIR/stderr"
-    [ "$(grep -c ' --> ' "$BATS_TEST_TMPDIR/stdout")" -eq "$(ls "$DATA" | wc -l)" ]
+    # What is left may still run short: an image may then fail with "out
+    # of memory" (the stb build's PNG writer did, and aborted in an assert
+    # before its allocations were guarded), but the run never aborts, and
+    # every image is written or named.
+    [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]
+    local lines errors
+    lines=$(grep -c ' --> ' "$BATS_TEST_TMPDIR/stdout" || true)
+    errors=$(grep -c ': out of memory' "$BATS_TEST_TMPDIR/stderr" || true)
+    [ $((lines + errors)) -eq "$(ls "$DATA" | wc -l)" ]
+    [ "$errors" -eq 0 ] || [ "$rc" -eq 1 ]
 }
 
 @test "a stalled stdout reader cannot keep a second Ctrl-C from exiting at once" {
