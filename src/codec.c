@@ -706,6 +706,20 @@ static int stb_check_header(const unsigned char *data, size_t len, uint64_t max_
                  "and noiseaug reads and writes 8- and 16-bit images only");
         return -1;
     }
+    /* stb_image sizes its buffers with int: it refuses any image of 2 GiB
+     * or more decoded, with a reason that once read "corrupt JPEG" for a
+     * valid 16384 x 16384 RGBA16 PNG. Said here in words. */
+    if (info) {
+        int channels = has_magic(CODEC_PIC, data, len) ? 4 : *n;
+        int bytes = stbi_is_16_bit_from_memory(p, n32) ? 2 : 1;
+        uint64_t size = (uint64_t)*w * (uint64_t)*h * (uint64_t)channels * (uint64_t)bytes;
+        if (size >= (uint64_t)INT_MAX) {
+            snprintf(err, errlen, "unsupported: %dx%d pixels of %d %d-bit channels are %.1f GiB "
+                     "decoded; stb_image reads less than 2 GiB", *w, *h, channels, 8 * bytes,
+                     (double)size / (1u << 30));
+            return -1;
+        }
+    }
     return info != 0;
 }
 

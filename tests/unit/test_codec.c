@@ -647,6 +647,20 @@ static const unsigned char ppm_eleven_digits[] = "P6\n99999999999 1\n255\n\0\0\0
 static const unsigned char jpeg_tables_only[] = { 0xFF, 0xD8, 0xFF, 0xD9 };
 static const unsigned char text[] = "not an image at all";
 
+/* A PNG header of 16384 x 16384 RGBA16 (2 GiB decoded) and 40,000 bytes
+ * of data, enough for the density bound: stb's int sizes refuse it, once
+ * with the reason "corrupt JPEG". CRCs are left 0: stb does not check them. */
+static unsigned char big_png[8 + 25 + 12 + 40000];
+static void make_big_png(void)
+{
+    static const unsigned char head[] = {
+        0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n',
+        0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0x40, 0, 0, 0, 0x40, 0, 16, 6, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0x9C, 0x40, 'I', 'D', 'A', 'T',
+    };
+    memcpy(big_png, head, sizeof head);
+}
+
 static const message_case_t message_cases[] = {
     { "empty", NULL, 0, text, 0, 0, "cannot decode: empty file" },
     { "text", NULL, 0, text, sizeof text - 1, 0,
@@ -665,6 +679,9 @@ static const message_case_t message_cases[] = {
     /* After a failed JPEG, the reason is this file's own, never stale. */
     { "too large", "wide.png", 0, NULL, 0, 3999,
       "image too large: 4000x1 is over the limit of 3999 pixels (--max-pixels)" },
+    { "2 GiB decoded: more than stb reads", NULL, 0, big_png, sizeof big_png, 0,
+      "unsupported: 16384x16384 pixels of 4 16-bit channels are 2.0 GiB decoded; stb_image "
+      "reads less than 2 GiB" },
     { "too large, stb's reader", "image.tga", 0, NULL, 0, 100,
       "image too large: 50x30 is over the limit of 100 pixels (--max-pixels)" },
     { "HDR", "scene.hdr", 0, NULL, 0, 0,
@@ -729,6 +746,7 @@ static void every_message_states_the_true_reason(void **state)
 {
     (void)state;
     size_t n = sizeof message_cases / sizeof message_cases[0];
+    make_big_png();
     for (size_t i = 0; i < n; i++)
         check_message(&message_cases[i]);
     size_t jlen;
