@@ -65,7 +65,7 @@ LIB_SRC := src/bytebuf.c src/cli.c src/codec.c src/fileio.c src/image.c src/jpeg
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard include/*.h)
 
-.PHONY: all deps demo test check check-asan check-tsan golden fuzz bench gallery install uninstall clean data
+.PHONY: all deps demo test check check-asan check-tsan golden fuzz bench gallery install uninstall clean data many-scans
 
 all: $(BIN)
 
@@ -224,6 +224,13 @@ $(FUZZ_DIR)/fuzz_codec: tests/fuzz/fuzz_codec.c $(LIB_SRC) $(HEADERS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) $(CPPFLAGS) -std=c11 $(shell $(PKG_CONFIG) --cflags libuv stb $(CODEC_PKGS)) \
 	    -o $@ tests/fuzz/fuzz_codec.c $(LIB_SRC) $(LIBS)
+
+# The committed fixture of 1896 scans (tests/fixtures/many-scans.jpg), made
+# again with libjpeg's own API: cjpeg reads at most 100 scans.
+many-scans:
+	@./tools/install-deps libjpeg62-turbo-dev
+	$(CC) $(CFLAGS) tools/many_scans.c -ljpeg -o $(BUILD)/many_scans
+	$(BUILD)/many_scans tests/fixtures/many-scans.jpg
 
 # make fuzz FUZZ_SECONDS=N: fuzzes from the sample images for N seconds;
 # crashes land in $(FUZZ_DIR)/ as crash-* files, to be kept in

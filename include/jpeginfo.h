@@ -29,6 +29,10 @@ int jpeginfo_is_arithmetic(const unsigned char *data, size_t len);
  * array for a table that holds more (found by fuzzing). */
 int jpeginfo_huffman_tables_ok(const unsigned char *data, size_t len);
 
+/* The number of scans (SOS segments), found by walking from marker to
+ * marker over the entropy-coded data, without decoding; 0 without one. */
+size_t jpeginfo_scan_count(const unsigned char *data, size_t len);
+
 /* True when data starts like a JPEG (SOI followed by a marker). */
 int jpeginfo_is_jpeg(const unsigned char *data, size_t len);
 

@@ -344,6 +344,10 @@ int codec_can_read_ext(const char *ext)
     return codec_output_format(ext) >= 0;
 }
 
+/* The most scans a JPEG may have: libjpeg-turbo's TJFLAG_LIMITSCANS limit,
+ * applied by the stb build too. */
+#define JPEG_MAX_SCANS 500
+
 /* Refuses a header's dimensions when they pass the pixel limit, before any
  * large allocation. */
 static int check_size(int w, int h, uint64_t max_pixels, char *err, size_t errlen)
@@ -676,6 +680,13 @@ static int stb_check_header(const unsigned char *data, size_t len, uint64_t max_
         if (!jpeginfo_is_jpeg(data, len)) {
             snprintf(err, errlen, "cannot decode: not a JPEG (it does not start with the "
                      "start-of-image marker)");
+            return -1;
+        }
+        /* libjpeg-turbo refuses these through TJFLAG_LIMITSCANS; stb would
+         * decode every scan, seconds each for a large image. */
+        if (jpeginfo_scan_count(data, len) > JPEG_MAX_SCANS) {
+            snprintf(err, errlen, "cannot decode: progressive JPEG image has more than %d "
+                     "scans", JPEG_MAX_SCANS);
             return -1;
         }
         if (!jpeginfo_huffman_tables_ok(data, len)) {

@@ -9,12 +9,19 @@ int jpeginfo_is_jpeg(const unsigned char *data, size_t len)
     return len >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
 }
 
+/* Where the first scan starts (its SOS marker), or 0 when none was found;
+ * set by walk_segments. */
+typedef struct {
+    size_t sos;
+} walk_end_t;
+
 /* Calls visit for each marker segment before the scan: marker byte, its
  * payload (after the length field) and the payload's length. Stops when
- * visit returns nonzero, and returns that value (0 at the end). */
-static int walk_segments(const unsigned char *data, size_t len,
-                         int (*visit)(int marker, const unsigned char *p, size_t n, void *ctx),
-                         void *ctx)
+ * visit returns nonzero, and returns that value (0 at the end). end, when
+ * not NULL, receives the first scan's position. */
+static int walk_segments_to(const unsigned char *data, size_t len,
+                            int (*visit)(int marker, const unsigned char *p, size_t n, void *ctx),
+                            void *ctx, walk_end_t *end)
 {
     if (!jpeginfo_is_jpeg(data, len))
         return 0;
@@ -27,8 +34,11 @@ static int walk_segments(const unsigned char *data, size_t len,
             pos++;
             continue;
         }
-        if (marker == 0xD9 || marker == 0xDA)  /* EOI, SOS: no more headers */
+        if (marker == 0xD9 || marker == 0xDA) {  /* EOI, SOS: no more headers */
+            if (end != NULL && marker == 0xDA)
+                end->sos = pos;
             return 0;
+        }
         if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
             pos += 2;  /* markers without a length */
             continue;
@@ -42,6 +52,13 @@ static int walk_segments(const unsigned char *data, size_t len,
         pos += 2 + seglen;
     }
     return 0;
+}
+
+static int walk_segments(const unsigned char *data, size_t len,
+                         int (*visit)(int marker, const unsigned char *p, size_t n, void *ctx),
+                         void *ctx)
+{
+    return walk_segments_to(data, len, visit, ctx, NULL);
 }
 
 static unsigned read16(const unsigned char *p, int big_endian)
@@ -171,4 +188,39 @@ int jpeginfo_is_arithmetic(const unsigned char *data, size_t len)
 {
     int marker = walk_segments(data, len, visit_frame_marker, NULL);
     return (marker >= 0xC9 && marker <= 0xCB) || (marker >= 0xCD && marker <= 0xCF);
+}
+
+static int visit_nothing(int marker, const unsigned char *p, size_t n, void *ctx)
+{
+    (void)marker, (void)p, (void)n, (void)ctx;
+    return 0;
+}
+
+size_t jpeginfo_scan_count(const unsigned char *data, size_t len)
+{
+    walk_end_t end = { 0 };
+    walk_segments_to(data, len, visit_nothing, NULL, &end);
+    size_t pos = end.sos, scans = 0;
+    /* From marker to marker: a scan's entropy-coded data runs to the next
+     * 0xFF that is neither stuffed (FF 00) nor a restart marker. */
+    while (pos != 0 && pos + 4 <= len && data[pos] == 0xFF) {
+        int marker = data[pos + 1];
+        if (marker == 0xD9)
+            break;
+        if (marker == 0xFF || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+            pos += marker == 0xFF ? 1 : 2;
+            continue;
+        }
+        size_t seglen = (size_t)data[pos + 2] << 8 | data[pos + 3];
+        if (seglen < 2 || pos + 2 + seglen > len)
+            break;
+        pos += 2 + seglen;
+        if (marker != 0xDA)
+            continue;
+        scans++;
+        while (pos + 1 < len && !(data[pos] == 0xFF && data[pos + 1] != 0x00 &&
+                                  !(data[pos + 1] >= 0xD0 && data[pos + 1] <= 0xD7)))
+            pos++;
+    }
+    return scans;
 }

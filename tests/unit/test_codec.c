@@ -597,6 +597,35 @@ static void jpeginfo_tolerates_malformed_exif(void **state)
     assert_int_equal(jpeginfo_orientation(j, sizeof j), 6);
 }
 
+/* Scans counted from marker to marker, against what the encoders wrote:
+ * one for a baseline file, libjpeg-turbo's progressive script, and the
+ * 1896 of tests/fixtures/many-scans.jpg (tools/many_scans.c). */
+static void jpeg_scans_are_counted(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        size_t scans;
+    } files[] = {
+        { "data/formats/exif_1.jpg", 1 },
+        { "data/formats/grey.jpg", 1 },
+        { "data/formats/progressive.jpg", 10 },
+        { "tests/fixtures/many-scans.jpg", 1896 },
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        unsigned char *data;
+        size_t len;
+        char err[256];
+        assert_int_equal(fileio_read_all(files[i].path, &data, &len, err, sizeof err), 0);
+        size_t got = jpeginfo_scan_count(data, len);
+        if (got != files[i].scans)
+            fail_msg("%s: %zu scans, want %zu", files[i].path, got, files[i].scans);
+        free(data);
+    }
+    static const unsigned char none[] = { 0xFF, 0xD8, 0xFF, 0xD9 };
+    assert_int_equal(jpeginfo_scan_count(none, sizeof none), 0);
+}
+
 static void orient_matches_hand_computed(void **state)
 {
     (void)state;
@@ -782,6 +811,7 @@ int main(void)
         cmocka_unit_test(fixtures_fit_their_formats_depth_and_alpha),
         cmocka_unit_test(jpeginfo_tolerates_malformed_exif),
         cmocka_unit_test(orient_matches_hand_computed),
+        cmocka_unit_test(jpeg_scans_are_counted),
         cmocka_unit_test(every_message_states_the_true_reason),
     };
     return cmocka_run_group_tests_name("codec", tests, setup, NULL);
