@@ -62,3 +62,12 @@ with_out_as() {
 scaled_sleep() {
     sleep "$(awk -v s="$1" -v k="${TEST_TIME_SCALE:-1}" 'BEGIN { print s * k }')"
 }
+
+# Sets PY to a Python 3 (Debian's first), or skips the test saying why.
+need_python() {
+    local py
+    for py in /usr/bin/python3 python3; do
+        command -v "$py" >/dev/null 2>&1 && { PY=$py; return 0; }
+    done
+    skip "python3 not found"
+}

@@ -9,10 +9,7 @@
 load helpers
 
 setup() {
-    for py in /usr/bin/python3 python3; do
-        command -v "$py" >/dev/null 2>&1 && { PY=$py; break; }
-    done
-    [ -n "${PY:-}" ] || skip "python3 not found"
+    need_python
     CORPUS_DIR="$BATS_TEST_TMPDIR/hostile"
     "$PY" "$ROOT/tests/tools/hostile_corpus.py" "$ROOT/data/formats" "$CORPUS_DIR"
     mv "$CORPUS_DIR/expect.tsv" "$BATS_TEST_TMPDIR/expect.tsv"

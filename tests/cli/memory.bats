@@ -7,10 +7,7 @@
 load helpers
 
 setup() {
-    for py in /usr/bin/python3 python3; do
-        command -v "$py" >/dev/null 2>&1 && { PY=$py; break; }
-    done
-    [ -n "${PY:-}" ] || skip "python3 not found"
+    need_python
 }
 
 # The reservation noiseaug makes for the largest image of folder $1 (ps:
