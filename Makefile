@@ -59,7 +59,7 @@ CPPFLAGS   += -Iinclude -DNOISEAUG_VERSION='"$(VERSION)"' -D_POSIX_C_SOURCE=2008
 ALL_CFLAGS  = -std=c11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags libuv stb $(CODEC_PKGS))
 LIBS        = $(SAN_FLAGS) $(shell $(PKG_CONFIG) --libs libuv $(CODEC_PKGS)) -lm -lpthread
 
-LIB_SRC := src/bytebuf.c src/cli.c src/codec.c src/fileio.c src/image.c src/jpeginfo.c src/manifest.c src/membudget.c src/nameset.c src/noise.c src/path.c \
+LIB_SRC := src/bytebuf.c src/cli.c src/codec.c src/fileio.c src/image.c src/jpeginfo.c src/manifest.c src/membudget.c src/nameset.c src/noise.c src/path.c src/pnm.c \
            src/normal.c src/output.c src/pipeline.c src/plan.c src/pngwrite.c src/report.c \
            src/ring.c src/rng.c src/scan.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)

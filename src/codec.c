@@ -18,6 +18,7 @@
 
 #include "jpeginfo.h"
 #include "pngwrite.h"
+#include "pnm.h"
 
 #ifdef NOISEAUG_WITH_TURBOJPEG
 #include <turbojpeg.h>
@@ -553,38 +554,6 @@ static void drop_added_alpha(const unsigned char *data, size_t len, image_t *img
     img->channels = 3;
 }
 
-/* stb 2.27 reads a PNM header's numbers into an int without a bound, a
- * signed overflow (undefined) for a width of 99999999999. The three
- * numbers are checked here first: width, height and maxval, each with at
- * most 9 digits, which no valid file exceeds (stb's own limits are far
- * lower). Returns 0, or -1 with err. */
-static int check_pnm_header(const unsigned char *data, size_t len, char *err, size_t errlen)
-{
-    size_t i = 2;  /* past "P5" or "P6" */
-    for (int number = 0; number < 3; number++) {
-        for (;;) {  /* white space and comments, as stb skips them */
-            while (i < len && (data[i] == ' ' || (data[i] >= '\t' && data[i] <= '\r')))
-                i++;
-            if (i >= len || data[i] != '#')
-                break;
-            while (i < len && data[i] != '\n' && data[i] != '\r')
-                i++;
-        }
-        size_t digits = 0;
-        while (i < len && data[i] >= '0' && data[i] <= '9') {
-            i++;
-            digits++;
-        }
-        if (digits > 9) {
-            snprintf(err, errlen, "cannot decode: PNM header number of %zu digits", digits);
-            return -1;
-        }
-        if (digits == 0)
-            return 0;  /* stb gives the reason for a malformed header */
-    }
-    return 0;
-}
-
 /* stb_image decodes through these callbacks rather than from memory for
  * one reason: to learn whether a decoder wanted bytes past the end. stb
  * fills what is missing with zeros and returns an image all the same (a
@@ -701,8 +670,6 @@ static int stb_check_header(const unsigned char *data, size_t len, uint64_t max_
      * "corrupt JPEG"). This file includes stb's implementation, so its
      * static variable is in reach. */
     stbi__g_failure_reason = NULL;
-    if (has_magic(CODEC_PNM, data, len) && check_pnm_header(data, len, err, errlen) != 0)
-        return -1;
     int info = stbi_info_from_memory(p, n32, w, h, n);
     /* A negative height is how a BMP says its rows run top-down; stb's
      * loader reads such files, and its header reader reports the sign. */
@@ -848,6 +815,21 @@ static int stb_decode(const unsigned char *data, size_t len, uint64_t max_pixels
     return rc;
 }
 
+/* PNM is read by pnm.c (stb 2.27 swaps 16-bit samples and ignores the
+ * maximum value), with the same size and length checks as the others. */
+static int pnm_decode_checked(const unsigned char *data, size_t len, uint64_t max_pixels,
+                              image_t *out, char *err, size_t errlen)
+{
+    pnm_header_t h;
+    if (pnm_read_header(data, len, &h, err, errlen) != 0 ||
+        check_size(h.width, h.height, max_pixels, err, errlen) != 0 ||
+        check_density(CODEC_PNM, h.width, h.height, len, err, errlen) != 0 ||
+        pnm_decode(data, len, &h, out, err, errlen) != 0)
+        return -1;
+    out->codec_hint = -1;
+    return 0;
+}
+
 int codec_probe(const unsigned char *data, size_t len, uint64_t max_pixels,
                 codec_header_t *out)
 {
@@ -864,6 +846,15 @@ int codec_probe(const unsigned char *data, size_t len, uint64_t max_pixels,
         return 0;
     }
     char err[256];
+    pnm_header_t pnm;
+    if (has_magic(CODEC_PNM, data, len)) {
+        if (pnm_read_header(data, len, &pnm, err, sizeof err) != 0 ||
+            check_size(pnm.width, pnm.height, max_pixels, err, sizeof err) != 0)
+            return -1;
+        *out = (codec_header_t){ pnm.width, pnm.height, pnm.channels,
+                                 pnm.maxval > 255 ? 16 : 8, 0 };
+        return 0;
+    }
     int w, h, n;
     if (stb_check_header(data, len, max_pixels, &w, &h, &n, err, sizeof err) != 1)
         return -1;
@@ -884,6 +875,8 @@ int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
         snprintf(err, errlen, "unsupported: file larger than 2 GiB");
         return -1;
     }
+    if (has_magic(CODEC_PNM, data, len))
+        return pnm_decode_checked(data, len, max_pixels, out, err, errlen);
     if (!jpeginfo_is_jpeg(data, len))
         return stb_decode(data, len, max_pixels, out, err, errlen);
 

@@ -172,6 +172,43 @@ PY
     [[ "$err" == *"0 written, 5 failed"* ]]
 }
 
+@test "PNM: 16-bit samples are big-endian and any maximum value is scaled, as PIL reads them" {
+    load pixels
+    need_pil
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    # stb 2.27 swapped the bytes of 16-bit samples and ignored a maximum
+    # value other than 255 or 65535 (pnm.c now reads PNM).
+    "$PY" - "$in" <<'PY'
+import os, struct, sys
+d = sys.argv[1]
+vals = [0x0102, 0x1234, 0xABCD, 0xFF00, 0x00FF, 0x8000, 0x0001, 0xFFFF, 0x7F7F]
+open(os.path.join(d, "g16.pgm"), "wb").write(b"P5\n3 3\n65535\n" + b"".join(struct.pack(">H", v) for v in vals))
+open(os.path.join(d, "g1000.pgm"), "wb").write(b"P5 3 3 1000\n" + b"".join(struct.pack(">H", v % 1001) for v in vals))
+open(os.path.join(d, "g15.pgm"), "wb").write(b"P5\n# a comment\n3 3\n15\n" + bytes([0, 1, 2, 3, 7, 8, 14, 15, 9]))
+open(os.path.join(d, "c100.ppm"), "wb").write(b"P6\n3 1\n100\n" + bytes([0, 50, 100, 1, 99, 33, 66, 10, 90]))
+PY
+    run_split --seed 1 --modes none "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 0 ]
+    run "$PY" - "$in" "$BATS_TEST_TMPDIR/out" <<'PY'
+import os, sys
+from PIL import Image
+d, o = sys.argv[1:]
+for name in ("g16", "g1000", "g15", "c100"):
+    src = [p for p in os.listdir(d) if p.startswith(name + ".")][0]
+    a, b = Image.open(os.path.join(d, src)), Image.open(os.path.join(o, name + "_none.png"))
+    assert list(a.getdata()) == list(b.getdata()), (name, list(a.getdata()), list(b.getdata()))
+print("ok")
+PY
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # A sample above the maximum value is a corrupt file.
+    printf 'P5\n2 1\n100\n\001\377' >"$in/over.pgm"
+    run_split --seed 1 --modes none "$in" "$BATS_TEST_TMPDIR/out2"
+    [ "$status" -eq 1 ]
+    grep -qx "noiseaug: $in/over.pgm: cannot decode: corrupt PNM (a sample of 255 is above the maximum value 100)" <<<"$err"
+}
+
 @test "a progressive JPEG of 1896 scans is refused in both builds, before decoding its scans" {
     # tests/fixtures/many-scans.jpg is valid (djpeg decodes it); libjpeg-turbo
     # refuses more than 500 scans (TJFLAG_LIMITSCANS), which a 329 KB file
