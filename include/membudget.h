@@ -35,7 +35,8 @@ void membudget_destroy(membudget_t *b);
 
 /* The default budget: half of the memory this process may use, which is
  * the smaller of the machine's physical memory and a cgroup limit
- * (uv_get_constrained_memory). 0 when neither is known. */
+ * (uv_get_constrained_memory), and at most a quarter of a limit on address
+ * space (ulimit -v). 0 when none is known. */
 uint64_t membudget_default(void);
 
 #endif

@@ -46,16 +46,19 @@ typedef struct {
     size_t input_count;
     struct output_file_id *ids;  /* every input file's (device, inode), sorted */
     size_t id_count;
-    /* For output_name_is_unique, built on first use: each input's stem and
-     * file name, keyed by the folder its outputs go to. */
     /* Earlier outputs found beside the inputs (output_names_reserve_earlier),
      * keyed as outputs are; read-only once made, so workers may ask. */
     nameset_t earlier;
     int keep_earlier;        /* --skip-existing: they may be claimed */
+    int out_format;          /* --format (codec_format_t), or -1 */
+    int labels;              /* labels are copied: they are named by output stem */
+    /* For output_name_is_unique, built on first use, keyed by the folder
+     * the outputs go to: each input's stem with its outputs' extension
+     * (plan_stem_key), its stem alone, its file name; and every stem. */
     pthread_mutex_t index_lock;
     int lock_made;
     int index_built;         /* 1 built, -1 out of memory */
-    nameset_t stems, files;
+    nameset_t stems, bare_stems, files, partners;
 } output_names_t;
 
 /* Starts the set; with in_place, every input's own name is taken from the
@@ -87,20 +90,40 @@ void output_names_earlier_reason(const char *out_name, char *err, size_t errlen)
  * worker threads: the set is only read. */
 int output_names_is_input(const output_names_t *names, const char *path);
 
-/* Takes subdir/out_name for input `index`. Returns 0, or -1 with the
- * reason in err: the name is an input's, another input's output, or
- * memory is short. */
+/* Takes subdir/out_name for input `index`, and with labels the label name
+ * of its stem. Returns 0, or -1 with the reason in err: the name (or the
+ * label name) is an input's, another input's output's, or memory is
+ * short. */
 int output_names_claim(output_names_t *names, const char *subdir, const char *out_name,
                        size_t index, char *err, size_t errlen);
 
-/* True when no input but `index` can ever write subdir/out_name: no other
- * input in that folder has a stem s with out_name starting "s_" (every
- * noisy output of an input starts with its stem and "_"), and no input
- * there is named out_name (an original copied, or an input beside which
- * outputs are written). A name that passes needs no claim: it is free
+/* What the names depend on: the run's --format (-1: none) and whether
+ * labels are copied (a label is named by its output's stem, whatever the
+ * extension). Call after output_names_init. */
+void output_names_configure(output_names_t *names, int format, int labels);
+
+/* Takes the label name of an output (its stem) for input `index`, which
+ * has labels: two outputs of one stem (a.png's a_ps.png and a copied
+ * original a_ps.gif) would otherwise share one label file, the last
+ * written winning. Returns 0, or -1 with the reason in err. */
+int output_names_claim_label(output_names_t *names, const char *subdir, const char *out_name,
+                             size_t index, char *err, size_t errlen);
+
+/* Writing labels beside the inputs' own (LABELS_OUT is --labels): every
+ * input's stem is taken as a label name, so that no output's label
+ * replaces an input's. Call after output_names_configure. Returns 0, or -1
+ * on OOM. */
+int output_names_reserve_labels(output_names_t *names);
+
+/* True when no input but `index` can ever write subdir/out_name (or, with
+ * labels, a label of its stem): no input there is named out_name (an
+ * original copied, or an input beside which outputs are written), and no
+ * other input there has a stem s, with outputs of this extension, such
+ * that out_name's stem is s_<tag> for a tag it could carry
+ * (plan_is_output_tag). A name that passes needs no claim: it is free
  * whatever the timing, so a partner drawn again after a failure (and the
- * renamed output) keeps the run the same for any -j. Conservative: a rare
- * free name may be taken as not free. Safe from worker threads. */
+ * renamed output) keeps the run the same for any -j. Safe from worker
+ * threads. */
 int output_name_is_unique(output_names_t *names, const char *subdir, const char *out_name,
                           size_t index);
 
@@ -134,5 +157,8 @@ typedef struct {
  * 0 when there is none, -1 with the reason in err when a copy failed. */
 int output_copy_labels(const output_labels_t *labels, const char *subdir, const char *name,
                        const char *out_name, char *err, size_t errlen);
+
+/* True when input `name` has a label file to copy. */
+int output_has_labels(const output_labels_t *labels, const char *subdir, const char *name);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nameset.h"
 #include "noise.h"
 #include "rng.h"
 
@@ -82,18 +83,33 @@ char *plan_output_name(const char *input, const char *tag, int format);
  * (relative to IN_DIR, or as listed), modulo n. */
 uint64_t plan_shard_of(const char *name, uint64_t n);
 
+/* True when tag (len bytes) is what follows "<stem>_" in a noisy output's
+ * stem: ps, addGauss, mixGauss, or add_/mix_ and a stem in `partners`,
+ * each perhaps followed by _<k> (a copy index). */
+int plan_is_output_tag(const char *tag, size_t len, const nameset_t *partners);
+
+/* The extension the outputs of input `name` get, spelled as
+ * plan_output_name spells it; malloc'd, NULL on OOM. */
+char *plan_output_ext(const char *name, int format);
+
+/* The key "sub/stem" (ext NULL) or "sub/stem" PLAN_KEY_EXT_SEPARATOR
+ * "ext", under which an input's stem is looked up; malloc'd. */
+#define PLAN_KEY_EXT_SEPARATOR '\x1f'
+char *plan_stem_key(const char *sub, const char *stem, const char *ext);
+
 /* Writing beside the inputs (OUT_DIR is IN_DIR), an interrupted run
  * leaves its outputs among the inputs. This moves out of names[0..*count)
  * every file named as noiseaug names an output of another: <s>_<tag> or
- * <s>_<tag>_<k>, any image extension, where s is the stem of an image in
- * the same folder and tag is ps, addGauss, mixGauss, or add_/mix_ and the
- * stem of any image. The moved names go, in order, to a new array in
+ * <s>_<tag>_<k>, where s is the stem of an image in the same folder whose
+ * outputs get this file's extension (with `format`, the run's --format),
+ * and tag is ps, addGauss, mixGauss, or add_/mix_ and the stem of any
+ * image. The moved names go, in order, to a new array in
  * *earlier (to be freed with its strings); the rest keep theirs. Files are
  * judged in order of stem length against the images already known not to
  * be outputs, so the split, and with it every plan, is the same whichever
  * outputs exist: a resumed run plans what the uninterrupted one did.
  * Returns 0, or -1 when memory is short (names unchanged). */
-int plan_split_earlier_outputs(char **names, size_t *count, char ***earlier,
+int plan_split_earlier_outputs(char **names, size_t *count, int format, char ***earlier,
                                size_t *earlier_count);
 
 #endif

@@ -8,6 +8,7 @@
  * implementations, so their configuration lives here too. */
 #include "codec.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -391,11 +392,23 @@ static void put_reason(char *err, size_t errlen, const char *kind, const char *w
     snprintf(err, errlen, "%s: %c%s", kind, first, first != '\0' ? why + 1 : "");
 }
 
-static void stb_reason(char *err, size_t errlen)
+/* format: what the file's signature says it is (-1: none). out_of_memory:
+ * errno was ENOMEM after the load. */
+static void stb_reason(char *err, size_t errlen, int format, int out_of_memory)
 {
     const char *why = stbi_failure_reason();
+    if (out_of_memory) {
+        /* Some of stb's memory failures set no reason of their own. */
+        snprintf(err, errlen, "cannot decode: out of memory");
+        return;
+    }
     if (why == NULL || *why == '\0')  /* stb's GIF reader can leave "" (found by fuzzing) */
         why = "unknown error";
+    /* stb tries each format's test in turn within one load, and its JPEG
+     * test leaves "Corrupt JPEG" behind: a later failure that sets no
+     * reason must not show it for a PNG. */
+    if (format >= 0 && format != CODEC_JPEG && strstr(why, "JPEG") != NULL)
+        why = "corrupt data (stb_image gave no reason of its own)";
     if (strstr(why, "not of any known type"))
         why = "not a known image format, or corrupt";
     int unsupported = strstr(why, "not supported") || strstr(why, "Unsupported") ||
@@ -724,9 +737,11 @@ static int stb_decode_bytes(const unsigned char *data, size_t len, uint64_t max_
         most = (uint64_t)len * fmt->max_density;
     stb_alloc_cap = most < (SIZE_MAX >> 5) ? (size_t)most * 16 + (1u << 20) : 0;
     stb_alloc_refused = 0;
+    errno = 0;
     void *pixels = sixteen
         ? (void *)stbi_load_16_from_callbacks(&source_callbacks, &source, &w, &h, &n, want)
         : (void *)stbi_load_from_callbacks(&source_callbacks, &source, &w, &h, &n, want);
+    int out_of_memory = errno == ENOMEM;
     stb_alloc_cap = 0;
     if (pixels == NULL && stb_alloc_refused && !source.overread) {
         snprintf(err, errlen, "cannot decode: %s header promises more pixels than %zu bytes "
@@ -735,7 +750,7 @@ static int stb_decode_bytes(const unsigned char *data, size_t len, uint64_t max_
         return -1;
     }
     if (pixels == NULL && !source.overread) {
-        stb_reason(err, errlen);
+        stb_reason(err, errlen, codec_sniff(data, len), out_of_memory);
         return -1;
     }
     /* Checked even when stb failed: its reasons for a short file ("corrupt
@@ -989,6 +1004,7 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
         return -1;
     }
     stbiw_escape = &escape;
+    errno = 0;
     switch (format) {
     case CODEC_JPEG:
 #ifndef NOISEAUG_WITH_TURBOJPEG
@@ -1010,7 +1026,7 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
     stbiw_escape = NULL;
     if (!ok || out->failed) {
         snprintf(err, errlen, "cannot encode: %s",
-                 out->failed ? "out of memory" : "encoder failed");
+                 out->failed || errno == ENOMEM ? "out of memory" : "encoder failed");
         codec_buffer_free(out);
         return -1;
     }

@@ -8,6 +8,7 @@
  * Test builds (-DNOISEAUG_FAULT_INJECTION) read NOISEAUG_FAULT to inject the
  * faults the reliability tests need and cannot make for real as root:
  *   read:ERRNO:TEXT   opening a file whose path holds TEXT fails with ERRNO
+ *                     (EACCES, ENOSPC, EMFILE; EIO for any other)
  *   gone:TEXT         the file is removed just before it is opened
  *   shrink:TEXT       the file is cut to half its size once it is opened
  *   write:ERRNO:TEXT  writing an output whose name holds TEXT fails
@@ -111,7 +112,10 @@ static int fault(const char *kind, const char *path)
         const char *colon = strchr(arg, ':');
         if (colon == NULL)
             return 0;
-        code = strncmp(arg, "EACCES", 6) == 0 ? EACCES : strncmp(arg, "ENOSPC", 6) == 0 ? ENOSPC : EIO;
+        code = strncmp(arg, "EACCES", 6) == 0   ? EACCES
+               : strncmp(arg, "ENOSPC", 6) == 0 ? ENOSPC
+               : strncmp(arg, "EMFILE", 6) == 0 ? EMFILE
+                                                : EIO;
         arg = colon + 1;
     }
     return strstr(path, arg) != NULL ? code : 0;

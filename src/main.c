@@ -207,7 +207,7 @@ int main(int argc, char **argv)
     size_t earlier_count = 0;
     /* A listed file is an input because the list says so; a folder scanned
      * in place may hold an interrupted run's outputs. */
-    if (in_place && cli.files_from == NULL && plan_split_earlier_outputs(list.names, &list.count, &earlier,
+    if (in_place && cli.files_from == NULL && plan_split_earlier_outputs(list.names, &list.count, cli.plan.format, &earlier,
                                                &earlier_count) != 0) {
         report_error("out of memory");
         scan_free(&list);

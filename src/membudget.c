@@ -1,6 +1,8 @@
 /* membudget: a counter under a lock, and a condition to wait on. */
 #include "membudget.h"
 
+#include <sys/resource.h>
+
 int membudget_init(membudget_t *b, uint64_t limit)
 {
     b->limit = limit;
@@ -50,5 +52,13 @@ uint64_t membudget_default(void)
     /* libuv reports "no cgroup limit" as 0 or as a huge number. */
     if (constrained > 0 && (total == 0 || constrained < total))
         total = constrained;
-    return total / 2;
+    uint64_t budget = total / 2;
+    /* A limit on address space (ulimit -v) is shared with what is only
+     * reserved: thread stacks (8 MiB each) and malloc's per-thread arenas
+     * (64 MiB each), so images get a quarter of it. */
+    struct rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY &&
+        (uint64_t)as.rlim_cur / 4 < budget)
+        budget = (uint64_t)as.rlim_cur / 4;
+    return budget;
 }

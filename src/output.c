@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "fileio.h"
 #include "path.h"
+#include "plan.h"
 
 int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir,
                       const char *name, const char *out_name, const char *partner,
@@ -124,6 +125,7 @@ int output_names_init(output_names_t *names, char *const *inputs, size_t count,
     memset(names, 0, sizeof *names);
     names->inputs = inputs;
     names->input_count = count;
+    names->out_format = -1;
     names->lock_made = pthread_mutex_init(&names->index_lock, NULL) == 0;
     if (!names->lock_made)
         return -1;
@@ -185,6 +187,67 @@ void output_names_earlier_reason(const char *out_name, char *err, size_t errlen)
              "overwritten (--skip-existing keeps it)", out_name);
 }
 
+/* The claim key of the labels of an output: its stem alone, as labels
+ * are named, marked apart from image names. malloc'd. */
+static char *label_key(const char *subdir, const char *out_name)
+{
+    char *stem = path_stem(out_name);
+    char *key = stem != NULL ? plan_stem_key(subdir, stem, NULL) : NULL;
+    char *marked = key != NULL ? malloc(strlen(key) + 2) : NULL;
+    if (marked != NULL) {
+        marked[0] = '\1';
+        strcpy(marked + 1, key);
+    }
+    free(stem);
+    free(key);
+    return marked;
+}
+
+/* Takes the label name of an output: two outputs whose names differ only
+ * in their extension (a.png's a_ps.png and the copied original a_ps.gif)
+ * would otherwise share one label file, the last written winning. */
+int output_names_claim_label(output_names_t *names, const char *subdir, const char *out_name,
+                             size_t index, char *err, size_t errlen)
+{
+    char *key = label_key(subdir, out_name);
+    size_t first = 0;
+    int added = key != NULL ? nameset_add(&names->set, key, index, &first) : -1;
+    free(key);
+    if (added < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (added == 1 || first == index || first == names->input_count + index)
+        return 0;
+    char *stem = path_stem(out_name);
+    if (first >= names->input_count)
+        snprintf(err, errlen, "the labels of %s would replace those of the input %s; not "
+                 "written", out_name, names->inputs[first - names->input_count]);
+    else
+        snprintf(err, errlen, "%s would share the label name %s with an output of %s; "
+                 "not written", out_name, stem != NULL ? stem : "?", names->inputs[first]);
+    free(stem);
+    return -1;
+}
+
+int output_names_reserve_labels(output_names_t *names)
+{
+    for (size_t i = 0; i < names->input_count; i++) {
+        errno = 0;
+        char *sub = path_mirror_dir(names->inputs[i]);
+        if (sub == NULL && errno == EINVAL)
+            continue;
+        char *key = sub != NULL ? label_key(sub, path_basename(names->inputs[i])) : NULL;
+        size_t first;
+        int rc = key != NULL ? nameset_add(&names->set, key, names->input_count + i, &first) : -1;
+        free(sub);
+        free(key);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int output_names_claim(output_names_t *names, const char *subdir, const char *out_name,
                        size_t index, char *err, size_t errlen)
 {
@@ -220,11 +283,10 @@ int output_names_claim(output_names_t *names, const char *subdir, const char *ou
     return 0;
 }
 
-/* Adds input i's key (subdir/part) to set; an owner of SIZE_MAX marks a
- * key that several inputs share. */
-static int index_add(nameset_t *set, const char *subdir, const char *part, size_t i)
+/* Adds key to set with owner i; an owner of SIZE_MAX marks a key that
+ * several inputs share. Takes key (NULL: out of memory). */
+static int index_add(nameset_t *set, char *key, size_t i)
 {
-    char *key = path_join(subdir, part);
     size_t first;
     int rc = key != NULL ? nameset_add(set, key, i, &first) : -1;
     if (rc == 0)
@@ -242,14 +304,32 @@ static int build_name_index(output_names_t *names)
             continue;  /* a ".." input is never processed */
         const char *base = path_basename(names->inputs[i]);
         char *stem = path_stem(names->inputs[i]);
-        int rc = sub != NULL && stem != NULL && index_add(&names->stems, sub, stem, i) == 0 &&
-                 index_add(&names->files, sub, base, i) == 0 ? 0 : -1;
+        char *ext = plan_output_ext(names->inputs[i], names->out_format);
+        int rc = sub != NULL && stem != NULL && ext != NULL &&
+                 index_add(&names->stems, plan_stem_key(sub, stem, ext), i) == 0 &&
+                 index_add(&names->bare_stems, plan_stem_key(sub, stem, NULL), i) == 0 &&
+                 index_add(&names->files, path_join(sub, base), i) == 0 &&
+                 index_add(&names->partners, strdup(stem), i) == 0 ? 0 : -1;
         free(sub);
         free(stem);
+        free(ext);
         if (rc != 0)
             return -1;
     }
     return 0;
+}
+
+void output_names_configure(output_names_t *names, int format, int labels)
+{
+    names->out_format = format;
+    names->labels = labels;
+}
+
+/* True when another input than `index` has the key. */
+static int owned_by_another(const nameset_t *set, const char *key, size_t index)
+{
+    const size_t *owner = key != NULL ? nameset_find(set, key) : NULL;
+    return owner != NULL && *owner != index;
 }
 
 int output_name_is_unique(output_names_t *names, const char *subdir, const char *out_name,
@@ -259,20 +339,32 @@ int output_name_is_unique(output_names_t *names, const char *subdir, const char 
     if (names->index_built == 0)
         names->index_built = build_name_index(names) == 0 ? 1 : -1;
     int unique = names->index_built == 1;
-    char *key = unique ? path_join(subdir, out_name) : NULL;
+    char *stem = unique ? path_stem(out_name) : NULL;
+    const char *ext = path_ext(out_name);
+    char *key = stem != NULL ? path_join(subdir, out_name) : NULL;
     if (key == NULL || nameset_find(&names->files, key) != NULL)
         unique = 0;
-    /* Each "_" ends a prefix that could be another input's stem. */
-    size_t sublen = key != NULL ? strlen(key) - strlen(out_name) : 0;
-    for (size_t i = sublen; unique && key[i] != '\0'; i++) {
-        if (key[i] != '_')
-            continue;
-        key[i] = '\0';
-        const size_t *owner = nameset_find(&names->stems, key);
-        unique = owner == NULL || *owner == index;
-        key[i] = '_';
-    }
     free(key);
+    /* A label is named by the stem alone: an input of that stem may have
+     * (or be given) one of that name. */
+    key = unique && names->labels ? plan_stem_key(subdir, stem, NULL) : NULL;
+    if (key != NULL && nameset_find(&names->bare_stems, key) != NULL)
+        unique = 0;
+    free(key);
+    size_t len = stem != NULL ? strlen(stem) : 0;
+    for (size_t pos = 1; unique && pos + 1 < len; pos++) {
+        if (stem[pos] != '_')
+            continue;
+        stem[pos] = '\0';
+        key = plan_stem_key(subdir, stem, names->labels ? NULL : ext);
+        int other = owned_by_another(names->labels ? &names->bare_stems : &names->stems, key,
+                                     index);
+        free(key);
+        stem[pos] = '_';
+        if (other && plan_is_output_tag(stem + pos + 1, len - pos - 1, &names->partners))
+            unique = 0;
+    }
+    free(stem);
     pthread_mutex_unlock(&names->index_lock);
     return unique;
 }
@@ -281,6 +373,8 @@ void output_names_free(output_names_t *names)
 {
     nameset_free(&names->earlier);
     nameset_free(&names->stems);
+    nameset_free(&names->bare_stems);
+    nameset_free(&names->partners);
     nameset_free(&names->files);
     if (names->lock_made)
         pthread_mutex_destroy(&names->index_lock);
@@ -380,4 +474,20 @@ int output_copy_labels(const output_labels_t *labels, const char *subdir, const 
     free(in_dir);
     free(out_dir);
     return rc != 0 ? -1 : found;
+}
+
+int output_has_labels(const output_labels_t *labels, const char *subdir, const char *name)
+{
+    char *stem = path_stem(name), *dir = path_join(labels->dir, subdir);
+    int found = 0;
+    for (size_t e = 0; stem != NULL && dir != NULL && !found && e < labels->ext_count; e++) {
+        char file[4096];
+        snprintf(file, sizeof file, "%s%s", stem, labels->exts[e]);
+        char *path = path_join(dir, file);
+        found = path != NULL && output_exists(path);
+        free(path);
+    }
+    free(stem);
+    free(dir);
+    return found;
 }

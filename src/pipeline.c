@@ -109,27 +109,38 @@ static int read_file(job_t *job, const char *path, unsigned char **data, size_t 
     return rc;
 }
 
-/* The bytes a job holds at its peak for an image of this header, beyond
- * the file it read: the decoded pixels, a turned copy while EXIF
- * orientation is applied, and then, while encoding, the pixels, an 8-bit
- * copy (--format from 16 bits) and the encoded output, which for PNG can
- * pass the raw size by a little. Three times the raw size bounds all of
- * these (measured: README, "Memory"). A header that cannot be read is
- * sized at the pixel limit: the decoder will say what is wrong, within it. */
+/* The bytes a job holds at its peak for an image: the file it read, held
+ * while it decodes; the decoded pixels, a turned copy while EXIF
+ * orientation is applied; then, while encoding, the pixels, an 8-bit copy
+ * (--format from 16 bits) and the encoded output, which for PNG can pass
+ * the raw size by a little. The file's length plus three times the raw
+ * size bounds all of these (README, "Memory", with measurements). A header
+ * that cannot be read is sized at the pixel limit: the decoder will say
+ * what is wrong, within it. */
 static uint64_t image_cost(const unsigned char *data, size_t len, uint64_t max_pixels)
 {
     codec_header_t h;
     if (codec_probe(data, len, max_pixels, &h) != 0)
-        return max_pixels * 4u * 2u * 3u;  /* 16-bit RGBA */
+        return max_pixels * 4u * 2u * 3u + len;  /* 16-bit RGBA */
     return (uint64_t)h.width * (uint64_t)h.height * (uint64_t)h.channels *
-           (uint64_t)(h.bits / 8) * 3u;
+           (uint64_t)(h.bits / 8) * 3u + len;
 }
 
-/* What a decoded partner holds: its pixels only, read in place by the
- * kernels. */
+/* What a partner holds: its file while it decodes, then its pixels, read
+ * in place by the kernels. */
 static uint64_t partner_cost(const unsigned char *data, size_t len, uint64_t max_pixels)
 {
-    return image_cost(data, len, max_pixels) / 3u;
+    return (image_cost(data, len, max_pixels) - len) / 3u + len;
+}
+
+/* True for a failure that says nothing about the file: memory or
+ * descriptors ran short. Such a failure is not remembered, and a job whose
+ * partner meets one fails instead of drawing again, so that no output
+ * written depends on timing (another -j could have had the memory). */
+static int is_transient(int err_no, const char *why)
+{
+    return err_no == ENOMEM || err_no == EMFILE || err_no == ENFILE || err_no == EAGAIN ||
+           strstr(why, "out of memory") != NULL;
 }
 
 /* Remembers why input `index` cannot be used; the first reason stays. */
@@ -145,8 +156,12 @@ static void mark_unusable(pipeline_t *pl, size_t index, const char *why)
 static int decode_file(job_t *job, size_t index, const unsigned char *data, size_t len,
                        image_t *img, char *err, size_t errlen, uint64_t *mark, run_stage_t stage)
 {
+    errno = 0;
     int rc = codec_decode(data, len, job->owner->cfg->max_pixels, img, err, errlen);
+    int err_no = errno;
     lap(job, stage, mark);
+    if (rc != 0 && is_transient(err_no, err))
+        return -2;
     if (rc != 0)
         mark_unusable(job->owner, index, err);
     return rc;
@@ -162,8 +177,9 @@ static void refuse_partner(job_t *job, const char *why)
 }
 
 /* Tries the job's current partner: decodes it into *partner with the
- * budget for it and the input (in_cost) reserved in *held. Returns 0, or
- * -1 with nothing held when the partner cannot be used. */
+ * budget for it and the input (in_cost) reserved in *held. Returns 0; -1
+ * with nothing held when the partner cannot be used; -2 (job->err set)
+ * when a transient failure (is_transient) stopped it. */
 static int try_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t *held,
                        uint64_t *mark)
 {
@@ -179,6 +195,10 @@ static int try_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t 
     }
     if (read_file(job, job->paths.partner_path, &data, &len, why, sizeof why, mark,
                   STAGE_PARTNER) != 0) {
+        if (is_transient(errno, why)) {
+            snprintf(job->err, sizeof job->err, "partner %s: %s", pl->cfg->names[p], why);
+            return -2;
+        }
         mark_unusable(pl, p, why);
         refuse_partner(job, why);
         return -1;
@@ -190,8 +210,11 @@ static int try_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t 
     if (rc != 0) {
         membudget_release(&pl->budget, *held);
         *held = 0;
-        refuse_partner(job, why);
     }
+    if (rc == -2)
+        snprintf(job->err, sizeof job->err, "partner %s: %s", pl->cfg->names[p], why);
+    else if (rc != 0)
+        refuse_partner(job, why);
     return rc;
 }
 
@@ -219,8 +242,9 @@ static int find_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t
             if (!output_name_is_unique(&pl->names, job->paths.subdir, plan->out_name, job->index))
                 continue;
         }
-        if (try_partner(job, in_cost, partner, held, mark) == 0)
-            return 0;
+        int rc = try_partner(job, in_cost, partner, held, mark);
+        if (rc != -1)
+            return rc == 0 ? 0 : -1;
     }
     if (plan_fall_back(&cfg->plan, cfg->names, job->index, plan) != 0 ||
         output_paths_rename(&job->paths, cfg->in_dir, plan->out_name, NULL) != 0) {
@@ -328,7 +352,8 @@ static void make_noisy_output(job_t *job, uint64_t *mark)
     uint64_t held = 0;
     if (read_file(job, job->paths.in_path, &data, &len, job->err, sizeof job->err, mark,
                   STAGE_READ) != 0) {
-        mark_unusable(pl, job->index, job->err);
+        if (!is_transient(errno, job->err))
+            mark_unusable(pl, job->index, job->err);
         fail(job);
         return;
     }
@@ -525,8 +550,13 @@ static int plan_job(pipeline_t *pl, job_t *job, size_t n)
     if (output_paths_make(&job->paths, cfg->in_dir, cfg->out_dir, name, job->plan.out_name,
                           partner, job->err, sizeof job->err) != 0)
         return -1;
-    return output_names_claim(&pl->names, job->paths.subdir, job->plan.out_name, job->index,
-                              job->err, sizeof job->err);
+    if (output_names_claim(&pl->names, job->paths.subdir, job->plan.out_name, job->index,
+                           job->err, sizeof job->err) != 0)
+        return -1;
+    if (cfg->labels.dir == NULL || !output_has_labels(&cfg->labels, job->paths.subdir, name))
+        return 0;
+    return output_names_claim_label(&pl->names, job->paths.subdir, job->plan.out_name,
+                                    job->index, job->err, sizeof job->err);
 }
 
 /* Plans the next job into a free slot and queues it. Planning happens here,
@@ -738,8 +768,11 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
      * start, so that no output replaces one. */
     if (output_names_init(&pl.names, cfg->names, cfg->count, cfg->in_dir, cfg->out_is_in_dir) != 0)
         return -1;
+    output_names_configure(&pl.names, cfg->plan.format, cfg->labels.dir != NULL);
     if (output_names_reserve_earlier(&pl.names, cfg->earlier, cfg->earlier_count,
-                                     cfg->skip_existing) != 0) {
+                                     cfg->skip_existing) != 0 ||
+        (cfg->labels.dir != NULL && fileio_same_file(cfg->labels.dir, cfg->labels.out) &&
+         output_names_reserve_labels(&pl.names) != 0)) {
         output_names_free(&pl.names);
         return -1;
     }

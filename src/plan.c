@@ -168,9 +168,9 @@ void plan_free(plan_t *plan)
 
 /* --- earlier outputs in place ------------------------------------------ */
 
-/* True when tag is one a noisy output carries: a mode's name, or add_ or
- * mix_ and the stem of an image in `partners`. */
-static int is_tag(const char *tag, size_t len, const nameset_t *partners)
+/* True when tag is a mode's name, or add_ or mix_ and the stem of an image
+ * in `partners`. */
+static int is_plain_tag(const char *tag, size_t len, const nameset_t *partners)
 {
     for (int m = 0; m < NOISE_MODE_COUNT; m++) {
         const char *mode = noise_mode_name((noise_mode_t)m);
@@ -188,37 +188,67 @@ static int is_tag(const char *tag, size_t len, const nameset_t *partners)
     return nameset_find(partners, stem) != NULL;
 }
 
-/* True when stem, in folder sub, reads as <s>_<tag>[_<k>] with s the stem
- * of an image in that folder (in `stems`, keyed sub/s). */
-static int is_output_stem(const char *sub, const char *stem, const nameset_t *stems,
-                          const nameset_t *partners)
+int plan_is_output_tag(const char *tag, size_t len, const nameset_t *partners)
+{
+    if (is_plain_tag(tag, len, partners))
+        return 1;
+    /* A copy index: <tag>_<digits>. */
+    size_t last = len;
+    while (last > 0 && tag[last - 1] >= '0' && tag[last - 1] <= '9')
+        last--;
+    return last > 1 && last < len && tag[last - 1] == '_' &&
+           is_plain_tag(tag, last - 1, partners);
+}
+
+char *plan_output_ext(const char *name, int format)
+{
+    char *out = plan_output_name(name, "x", format);
+    if (out == NULL)
+        return NULL;
+    char *ext = strdup(path_ext(out));
+    free(out);
+    return ext;
+}
+
+char *plan_stem_key(const char *sub, const char *stem, const char *ext)
+{
+    char *key = path_join(sub, stem);
+    if (key == NULL || ext == NULL)
+        return key;
+    size_t n = strlen(key), e = strlen(ext);
+    char *with = realloc(key, n + e + 2);
+    if (with == NULL) {
+        free(key);
+        return NULL;
+    }
+    with[n] = PLAN_KEY_EXT_SEPARATOR;
+    memcpy(with + n + 1, ext, e + 1);
+    return with;
+}
+
+/* True when stem with extension ext, in folder sub, reads as
+ * <s>_<tag>[_<k>] where s is the stem of an image in that folder whose
+ * outputs get that extension (in `stems`, keyed by plan_stem_key). */
+static int is_output_stem(const char *sub, const char *stem, const char *ext,
+                          const nameset_t *stems, const nameset_t *partners)
 {
     size_t len = strlen(stem);
-    for (size_t pos = 1; pos + 1 < len; pos++) {
+    int found = 0;
+    char *prefix = malloc(len + 1);
+    if (prefix == NULL)
+        return 0;
+    for (size_t pos = 1; !found && pos + 1 < len; pos++) {
         if (stem[pos] != '_')
             continue;
-        char *prefix = malloc(pos + 1);
-        if (prefix == NULL)
-            return 0;
         memcpy(prefix, stem, pos);
         prefix[pos] = '\0';
-        char *key = path_join(sub, prefix);
+        char *key = plan_stem_key(sub, prefix, ext);
         int known = key != NULL && nameset_find(stems, key) != NULL;
         free(key);
-        free(prefix);
-        if (!known)
-            continue;
-        const char *tag = stem + pos + 1;
-        size_t tag_len = len - pos - 1;
-        if (is_tag(tag, tag_len, partners))
-            return 1;
-        /* A copy index: <tag>_<digits>. */
-        const char *last = strrchr(tag, '_');
-        if (last != NULL && last[1] != '\0' && strspn(last + 1, "0123456789") == strlen(last + 1) &&
-            is_tag(tag, (size_t)(last - tag), partners))
-            return 1;
+        found = known && plan_is_output_tag(stem + pos + 1, len - pos - 1, partners);
     }
-    return 0;
+    free(prefix);
+    return found;
 }
 
 typedef struct {
@@ -234,7 +264,7 @@ static int compare_stem_length(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-int plan_split_earlier_outputs(char **names, size_t *count, char ***earlier,
+int plan_split_earlier_outputs(char **names, size_t *count, int format, char ***earlier,
                                size_t *earlier_count)
 {
     size_t n = *count;
@@ -263,12 +293,15 @@ int plan_split_earlier_outputs(char **names, size_t *count, char ***earlier,
         errno = 0;
         char *sub = path_mirror_dir(names[i]);
         char *stem = path_stem(names[i]);
-        if (sub == NULL || stem == NULL) {
-            rc = sub == NULL && errno == EINVAL ? 0 : -1;  /* ".." inputs are refused later */
-        } else if (is_output_stem(sub, stem, &stems, &partners)) {
+        char *out_ext = plan_output_ext(names[i], format);
+        if (sub == NULL || stem == NULL || out_ext == NULL) {
+            rc = sub == NULL && errno == EINVAL && stem != NULL && out_ext != NULL
+                     ? 0 : -1;  /* ".." inputs are refused later */
+        } else if (is_output_stem(sub, stem, path_ext(path_basename(names[i])), &stems,
+                                  &partners)) {
             is_output[i] = 1;
         } else {
-            char *key = path_join(sub, stem);
+            char *key = plan_stem_key(sub, stem, out_ext);
             if (key == NULL || nameset_add(&stems, key, i, &first) < 0 ||
                 nameset_add(&partners, stem, i, &first) < 0)
                 rc = -1;
@@ -276,6 +309,7 @@ int plan_split_earlier_outputs(char **names, size_t *count, char ***earlier,
         }
         free(sub);
         free(stem);
+        free(out_ext);
     }
     size_t outputs = 0;
     for (size_t i = 0; rc == 0 && i < n; i++)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # --max-memory: the budget of decoded bytes shared by the workers. A job
-# reserves three times its image's decoded size before it decodes, and
+# reserves its file's length and three times its image's decoded size
+# before it decodes, and
 # waits while the run is over the budget; a job over the whole budget runs
 # alone. The budget changes when work happens, never what is written.
 
@@ -11,13 +12,14 @@ setup() {
 }
 
 # The reservation noiseaug makes for the largest image of folder $1 (ps:
-# no partner): 3 x width x height x channels x bytes per sample, from
-# imginfo's "W H C BITS" line, in MiB with one decimal, as --stats prints.
+# no partner): the file's length plus 3 x width x height x channels x bytes
+# per sample, from imginfo's "W H C BITS" line, in MiB with one decimal, as
+# --stats prints.
 largest_reservation() {
     local f best=0 w h c bits cost
     for f in "$1"/*; do
         read -r w h c bits _ < <("$IMGINFO" "$f")
-        cost=$((3 * w * h * c * bits / 8))
+        cost=$((3 * w * h * c * bits / 8 + $(stat -c %s "$f")))
         [ "$cost" -gt "$best" ] && best=$cost
     done
     awk -v b="$best" 'BEGIN { printf "%.1f", b / 1048576 }'
@@ -43,8 +45,8 @@ largest_reservation() {
 @test "--max-memory bounds the peak: four 2000x2000 RGB images at -j 2 under a budget of one" {
     local t="$BATS_TEST_TMPDIR"
     mkdir "$t/in"
-    # Noise, so PNG cannot shrink them: 11.4 MiB decoded each, 34.3 MiB
-    # reserved per job.
+    # Noise, so PNG cannot shrink them: 11.4 MiB decoded each, and about as
+    # much of file, so about 46 MiB reserved per job.
     "$PY" - "$t/in" <<'PY' || skip "Python PIL not found"
 import os, sys
 from PIL import Image
@@ -59,7 +61,7 @@ PY
     cat "$t/err" "$t/rss_free" "$t/rss_budget"
     # One job at a time: the reservations never overlap, and at least one
     # of the three that followed the first had to wait.
-    grep -q "^noiseaug: memory: at most 34.3 MiB of decoded images reserved at once (budget 40.0 MiB, [1-9][0-9]* jobs waited)$" "$t/err"
+    grep -q "^noiseaug: memory: at most $(largest_reservation "$t/in") MiB of decoded images reserved at once (budget 40.0 MiB, [1-9][0-9]* jobs waited)$" "$t/err"
     # Two jobs at once hold two images; one at a time about one. The
     # difference is at least the 11.4 MiB of one decoded image (in KiB),
     # whatever the build's own overhead.

@@ -329,6 +329,26 @@ wait_for_outputs() {
     [ "$(ls -A "$BATS_TEST_TMPDIR/out")" == "a_addGauss.png" ]
 }
 
+@test "a partner that fails for want of resources (EMFILE) fails the job: not remembered, no other draw" {
+    faulty
+    # Memory or descriptors running short says nothing about the file, and
+    # another -j might have had them: a redraw would make the output depend
+    # on timing. The job fails (a rerun completes it) and the file is tried
+    # again by the next job that draws it.
+    local in="$BATS_TEST_TMPDIR/in"
+    mkdir "$in"
+    cp "$DATA/f_rgb.png" "$in/a.png"
+    cp "$DATA/f_grey.png" "$in/zz.png"
+    NOISEAUG_FAULT=read:EMFILE:zz.png run_faulty --seed 1 -n 3 -j 1 --modes addPic \
+        --manifest "$BATS_TEST_TMPDIR/m.jsonl" "$in" "$BATS_TEST_TMPDIR/out"
+    [ "$status" -eq 1 ]
+    [ "$(grep -c "^noiseaug: $in/a.png: partner zz.png: cannot open: Too many open files$" <<<"$err")" -eq 3 ]
+    [ "$(grep -c "^noiseaug: $in/zz.png: cannot open: Too many open files$" <<<"$err")" -eq 3 ]
+    [ -z "$out" ]
+    run grep -c partners_failed "$BATS_TEST_TMPDIR/m.jsonl"
+    [ "$output" = 0 ]
+}
+
 @test "closed stdin, stdout or stderr: no abort, no message in the manifest, a closed stdout reported" {
     local o="$BATS_TEST_TMPDIR" rc
     # stdout closed: the images are written, the lost lines are reported, exit 1.

@@ -94,16 +94,60 @@ static void a_name_no_other_input_can_write_is_unique(void **state)
     assert_int_equal(output_names_init(&names, inputs, 6, NULL, 0), 0);
     assert_true(output_name_is_unique(&names, "", "b_add_c.png", 1));
     assert_true(output_name_is_unique(&names, "sub", "c_add_b.jpg", 3));
-    /* "a_add.jpg" writes a_add_<...>: a_add_add_c could be either's. */
+    /* a_add.jpg writes a_add_<tag>.jpg: a_add_add_c.jpg could be its, with
+     * the partner c; a.jpg could write it only with a partner add_c. */
     assert_false(output_name_is_unique(&names, "", "a_add_add_c.jpg", 0));
-    assert_true(output_name_is_unique(&names, "", "a_add_add_c.jpg", 2) == 0);
-    /* a.jpg and a.gif share the stem a: any a_... may be either's. */
-    assert_false(output_name_is_unique(&names, "", "a_mix_b.jpg", 0));
+    assert_true(output_name_is_unique(&names, "", "a_add_add_c.jpg", 2));
+    /* a.jpg and a.gif share the stem a, but a.gif's outputs are PNGs. */
+    assert_true(output_name_is_unique(&names, "", "a_mix_b.jpg", 0));
+    assert_false(output_name_is_unique(&names, "", "a_mix_b.png", 0));
+    /* cat.png and cat_2.png: cat_2's outputs are never cat's (2_... is no
+     * tag), but a copy index is: cat_add_b_2 could be cat's copy 2. */
+    assert_true(output_name_is_unique(&names, "", "b_2_add_a.png", 1));
     /* An input's own file name (an original, or in place). */
     assert_false(output_name_is_unique(&names, "", "x_mix_b.png", 1));
     /* Folders are separate: sub has only c. */
     assert_true(output_name_is_unique(&names, "sub", "c_add_a.jpg", 3));
     assert_false(output_name_is_unique(&names, "sub", "c_add_a.jpg", 0));
+    output_names_free(&names);
+    /* With labels, named by the stem alone, the extension no longer tells
+     * outputs apart, and an input's stem is a label's name. */
+    assert_int_equal(output_names_init(&names, inputs, 6, NULL, 0), 0);
+    output_names_configure(&names, -1, 1);
+    assert_false(output_name_is_unique(&names, "", "a_mix_b.jpg", 0));
+    assert_false(output_name_is_unique(&names, "", "x_mix_b.jpg", 1));
+    assert_true(output_name_is_unique(&names, "", "b_add_c.png", 1));
+    output_names_free(&names);
+    /* With --format png, a.jpg's outputs are PNGs too. */
+    assert_int_equal(output_names_init(&names, inputs, 6, NULL, 0), 0);
+    output_names_configure(&names, 1 /* CODEC_PNG */, 0);
+    assert_false(output_name_is_unique(&names, "", "a_mix_b.png", 4));
+    output_names_free(&names);
+}
+
+/* Labels are named by output stem: two outputs of one stem never share
+ * one, and beside the inputs' labels no output takes an input's. */
+static void labels_are_claimed_by_stem(void **state)
+{
+    (void)state;
+    char *inputs[] = { "a.png", "a_ps.gif", "c.png" };
+    output_names_t names;
+    char err[256];
+    assert_int_equal(output_names_init(&names, inputs, 3, NULL, 0), 0);
+    output_names_configure(&names, -1, 1);
+    assert_int_equal(output_names_claim_label(&names, "", "a_ps.png", 0, err, sizeof err), 0);
+    assert_int_equal(output_names_claim_label(&names, "", "a_ps.gif", 1, err, sizeof err), -1);
+    assert_string_equal(err, "a_ps.gif would share the label name a_ps with an output of a.png; "
+                        "not written");
+    output_names_free(&names);
+    assert_int_equal(output_names_init(&names, inputs, 3, NULL, 0), 0);
+    output_names_configure(&names, -1, 1);
+    assert_int_equal(output_names_reserve_labels(&names), 0);
+    assert_int_equal(output_names_claim_label(&names, "", "a_ps.jpg", 0, err, sizeof err), -1);
+    assert_string_equal(err, "the labels of a_ps.jpg would replace those of the input a_ps.gif; "
+                        "not written");
+    /* An input's own label, as its copied original's: its own. */
+    assert_int_equal(output_names_claim_label(&names, "", "c.png", 2, err, sizeof err), 0);
     output_names_free(&names);
 }
 
@@ -180,6 +224,7 @@ int main(void)
         cmocka_unit_test(two_inputs_never_share_an_output_name),
         cmocka_unit_test(in_place_no_output_takes_an_inputs_name),
         cmocka_unit_test(a_name_no_other_input_can_write_is_unique),
+        cmocka_unit_test(labels_are_claimed_by_stem),
         cmocka_unit_test_setup_teardown(labels_follow_the_output_name_and_folder, scratch_make,
                                         scratch_remove),
         cmocka_unit_test_setup_teardown(inputs_are_known_by_device_and_inode, scratch_make,
