@@ -852,9 +852,10 @@ int codec_probe(const unsigned char *data, size_t len, uint64_t max_pixels,
     if (len == 0 || len > (size_t)INT32_MAX)
         return -1;
     if (jpeginfo_is_jpeg(data, len)) {
+        char err[256];
         int w, h, comps = jpeginfo_components(data, len);
-        if (jpeginfo_size(data, len, &w, &h) != 0 || w <= 0 || h <= 0 ||
-            (uint64_t)w * (uint64_t)h > max_pixels || comps == 0)
+        if (jpeginfo_size(data, len, &w, &h) != 0 || comps == 0 ||
+            check_size(w, h, max_pixels, err, sizeof err) != 0)
             return -1;
         *out = (codec_header_t){ w, h, comps == 1 ? 1 : 3, 8,
                                  jpeginfo_orientation(data, len) != 1 };

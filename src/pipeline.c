@@ -117,20 +117,25 @@ static int read_file(job_t *job, const char *path, unsigned char **data, size_t 
  * size bounds all of these (README, "Memory", with measurements). A header
  * that cannot be read is sized at the pixel limit: the decoder will say
  * what is wrong, within it. */
-static uint64_t image_cost(const unsigned char *data, size_t len, uint64_t max_pixels)
+static uint64_t decoded_bytes(const unsigned char *data, size_t len, uint64_t max_pixels)
 {
     codec_header_t h;
     if (codec_probe(data, len, max_pixels, &h) != 0)
-        return max_pixels * 4u * 2u * 3u + len;  /* 16-bit RGBA */
+        return max_pixels * 4u * 2u;  /* 16-bit RGBA */
     return (uint64_t)h.width * (uint64_t)h.height * (uint64_t)h.channels *
-           (uint64_t)(h.bits / 8) * 3u + len;
+           (uint64_t)(h.bits / 8);
+}
+
+static uint64_t image_cost(const unsigned char *data, size_t len, uint64_t max_pixels)
+{
+    return decoded_bytes(data, len, max_pixels) * 3u + len;
 }
 
 /* What a partner holds: its file while it decodes, then its pixels, read
  * in place by the kernels. */
 static uint64_t partner_cost(const unsigned char *data, size_t len, uint64_t max_pixels)
 {
-    return (image_cost(data, len, max_pixels) - len) / 3u + len;
+    return decoded_bytes(data, len, max_pixels) + len;
 }
 
 /* True for a failure that says nothing about the file: memory or
@@ -167,13 +172,17 @@ static int decode_file(job_t *job, size_t index, const unsigned char *data, size
     return rc;
 }
 
+/* "partner <name>: <why>" for the job's current partner, into buf. */
+static void partner_reason(const job_t *job, const char *why, char *buf, size_t len)
+{
+    snprintf(buf, len, "partner %s: %s", job->owner->cfg->names[job->plan.partner], why);
+}
+
 /* Remembers that the job's current partner could not be used, and why. */
 static void refuse_partner(job_t *job, const char *why)
 {
-    const pipeline_config_t *cfg = job->owner->cfg;
     job->partners_failed[job->partners_failed_count++] = (size_t)job->plan.partner;
-    snprintf(job->partner_err, sizeof job->partner_err, "partner %s: %s",
-             cfg->names[job->plan.partner], why);
+    partner_reason(job, why, job->partner_err, sizeof job->partner_err);
 }
 
 /* Tries the job's current partner: decodes it into *partner with the
@@ -196,7 +205,7 @@ static int try_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t 
     if (read_file(job, job->paths.partner_path, &data, &len, why, sizeof why, mark,
                   STAGE_PARTNER) != 0) {
         if (is_transient(errno, why)) {
-            snprintf(job->err, sizeof job->err, "partner %s: %s", pl->cfg->names[p], why);
+            partner_reason(job, why, job->err, sizeof job->err);
             return -2;
         }
         mark_unusable(pl, p, why);
@@ -212,7 +221,7 @@ static int try_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t 
         *held = 0;
     }
     if (rc == -2)
-        snprintf(job->err, sizeof job->err, "partner %s: %s", pl->cfg->names[p], why);
+        partner_reason(job, why, job->err, sizeof job->err);
     else if (rc != 0)
         refuse_partner(job, why);
     return rc;
