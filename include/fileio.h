@@ -3,6 +3,7 @@
 #define NOISEAUG_FILEIO_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* The largest file read: 2 GiB - 1, the decoders' limit. */
@@ -21,6 +22,26 @@ int fileio_read_all(const char *path, unsigned char **data, size_t *len,
 int fileio_write_atomic(const char *dir, const char *name,
                         const unsigned char *data, size_t len, mode_t mode,
                         char *err, size_t errlen);
+
+/* A file written piece by piece and published whole, as
+ * fileio_write_atomic publishes one buffer: for outputs too large to build
+ * in memory (a COCO file of the size of train2017). */
+typedef struct {
+    FILE *file;          /* write to it with stdio */
+    int slot;            /* its temporary's registration */
+    char *final_path;
+} fileio_stream_t;
+
+/* Opens a hidden temporary file beside path for writing. Returns 0, or -1
+ * with the reason in err. */
+int fileio_stream_open(const char *path, fileio_stream_t *s, char *err, size_t errlen);
+
+/* Flushes the stream, gives it permissions `mode` and renames it into
+ * place; on failure removes it. Returns 0, or -1 with the reason in err. */
+int fileio_stream_commit(fileio_stream_t *s, mode_t mode, char *err, size_t errlen);
+
+/* Closes and removes the temporary file: nothing is published. */
+void fileio_stream_abort(fileio_stream_t *s);
 
 /* Removes every temporary file a write has in flight, and keeps any new
  * one from being made: for an exit that does not wait for the workers.

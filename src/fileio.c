@@ -277,6 +277,65 @@ out:
     return rc;
 }
 
+int fileio_stream_open(const char *path, fileio_stream_t *s, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->slot = -1;
+    char *dir = strdup(path);
+    char *slash = dir != NULL ? strrchr(dir, '/') : NULL;
+    const char *folder = slash == NULL ? "." : slash == dir ? "/" : (*slash = '\0', dir);
+    char *template = dir != NULL ? path_join(folder, ".noiseaug-tmp-XXXXXX") : NULL;
+    s->final_path = strdup(path);
+    int fd = -1;
+    if (template == NULL || s->final_path == NULL)
+        snprintf(err, errlen, "out of memory");
+    else if ((fd = temp_create(template, &s->slot)) < 0)
+        snprintf(err, errlen, "cannot create a temporary file: %s", strerror(errno));
+    else if ((s->file = fdopen(fd, "w")) == NULL)
+        snprintf(err, errlen, "cannot write: %s", strerror(errno));
+    free(dir);
+    free(template);
+    if (s->file != NULL)
+        return 0;
+    if (fd >= 0)
+        close(fd);
+    fileio_stream_abort(s);
+    return -1;
+}
+
+void fileio_stream_abort(fileio_stream_t *s)
+{
+    if (s->file != NULL)
+        fclose(s->file);
+    if (s->slot >= 0) {
+        unlink(temp_paths[s->slot]);
+        temp_forget(s->slot);
+    }
+    free(s->final_path);
+    memset(s, 0, sizeof *s);
+    s->slot = -1;
+}
+
+int fileio_stream_commit(fileio_stream_t *s, mode_t mode, char *err, size_t errlen)
+{
+    int failed = fflush(s->file) != 0 || ferror(s->file) || fchmod(fileno(s->file), mode) != 0;
+    if (!failed) {
+        failed = fclose(s->file) != 0;
+        s->file = NULL;
+    }
+    if (failed) {
+        snprintf(err, errlen, "cannot write: %s", strerror(errno));
+    } else if (rename(temp_paths[s->slot], s->final_path) != 0) {
+        snprintf(err, errlen, "cannot rename into place: %s", strerror(errno));
+        failed = 1;
+    } else {
+        temp_forget(s->slot);
+        s->slot = -1;
+    }
+    fileio_stream_abort(s);
+    return failed ? -1 : 0;
+}
+
 int fileio_same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
