@@ -109,9 +109,12 @@ demo: deps
 	./$(BIN) --seed 1 data/images demo-out
 	@echo "Noisy copies are in demo-out/."
 
-# Regenerates data/ from tools/gen_samples.c; the result is committed.
+# Regenerates data/ from tools/gen_samples.c, and the small datasets of
+# data/datasets/ from data/images (tools/gen_datasets.py); the result is
+# committed.
 data: $(BUILD)/gen_samples
 	$(BUILD)/gen_samples data
+	/usr/bin/env python3 tools/gen_datasets.py data/datasets
 
 # The README's picture: data/images/f_photo.jpg and its five noisy versions,
 # drawn by noiseaug's own code.

@@ -45,7 +45,7 @@ static int time_scan(const char *dir)
     for (int k = 0; k < 5; k++) {
         scan_list_t list;
         double t0 = timing_now();
-        if (scan_dir(dir, 0, NULL, &list) != 0) {
+        if (scan_dir(dir, NULL, &list) != 0) {
             perror(dir);
             return 1;
         }

@@ -21,17 +21,24 @@ typedef struct {
     char *out_path;      /* OUT_DIR/subdir/out_name, written and shown */
 } output_paths_t;
 
+/* Where inputs, partners and outputs are. */
+typedef struct {
+    const char *in_dir;       /* inputs are named relative to it; NULL: as given */
+    const char *out_dir;
+    const char *partner_dir;  /* partners are named relative to it; NULL: as given */
+    int flat;                 /* image operands: every output straight in OUT_DIR,
+                                 as cp puts its files */
+} output_layout_t;
+
 /* Fills p for input `name` written as `out_name` (partner: the partner's
- * input name, or NULL); in_dir is NULL when names are paths as listed.
- * Returns 0, or -1 with the reason in err: a ".." that would lead out of
- * OUT_DIR, or memory. */
-int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir,
-                      const char *name, const char *out_name, const char *partner,
-                      char *err, size_t errlen);
+ * name, or NULL). Returns 0, or -1 with the reason in err: a ".." that
+ * would lead out of OUT_DIR, or memory. */
+int output_paths_make(output_paths_t *p, const output_layout_t *layout, const char *name,
+                      const char *out_name, const char *partner, char *err, size_t errlen);
 
 /* Points p at a new output name and partner (a partner drawn again, or
  * none after a fallback), in the same folders. Returns 0, or -1 on OOM. */
-int output_paths_rename(output_paths_t *p, const char *in_dir, const char *out_name,
+int output_paths_rename(output_paths_t *p, const output_layout_t *layout, const char *out_name,
                         const char *partner);
 
 /* Frees the paths and leaves them empty. */
@@ -52,6 +59,8 @@ typedef struct {
     int keep_earlier;        /* --skip-existing: they may be claimed */
     int out_format;          /* --format (codec_format_t), or -1 */
     int labels;              /* labels are copied: they are named by output stem */
+    char *const *other_partners;  /* --partners DIR's images, whose stems tags carry */
+    size_t other_partner_count;
     /* For output_name_is_unique, built on first use, keyed by the folder
      * the outputs go to: each input's stem with its outputs' extension
      * (plan_stem_key), its stem alone, its file name; and every stem. */
@@ -138,27 +147,8 @@ int output_exists(const char *path);
 
 /* True when path is a regular file that decodes whole (within max_pixels):
  * what --skip-existing keeps. A directory, an empty or cut file, or any
- * other file put where an output goes is made again. */
-int output_is_whole_image(const char *path, uint64_t max_pixels);
-
-/* Where labels come from and go. */
-typedef struct {
-    const char *dir;           /* --labels, or NULL: no labels */
-    const char *out;           /* --labels-out */
-    char *const *exts;         /* ".txt", ... */
-    size_t ext_count;
-    int skip_existing;
-    mode_t file_mode;
-} output_labels_t;
-
-/* Copies the labels of input `name`, found in labels->dir/subdir as
- * <stem><ext>, to labels->out/subdir/<output stem><ext>. A label is never
- * copied onto itself. Returns 1 when one was copied (or already there),
- * 0 when there is none, -1 with the reason in err when a copy failed. */
-int output_copy_labels(const output_labels_t *labels, const char *subdir, const char *name,
-                       const char *out_name, char *err, size_t errlen);
-
-/* True when input `name` has a label file to copy. */
-int output_has_labels(const output_labels_t *labels, const char *subdir, const char *name);
+ * other file put where an output goes is made again. Its size goes to
+ * *width and *height (the COCO file lists kept outputs too). */
+int output_is_whole_image(const char *path, uint64_t max_pixels, int *width, int *height);
 
 #endif

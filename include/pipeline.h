@@ -8,9 +8,27 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "labels.h"
 #include "output.h"
 #include "plan.h"
 #include "run_stats.h"
+
+/* One noisy output the COCO file lists (--coco): written, or kept. */
+typedef struct {
+    size_t input;                /* index in pipeline_config_t.names */
+    unsigned copy;
+    char *file_name;             /* relative to OUT_DIR; malloc'd */
+    unsigned width, height;
+} pipeline_coco_entry_t;
+
+/* Where the run collects them, in output order. */
+typedef struct {
+    pipeline_coco_entry_t *entries;
+    size_t count, cap;
+    int out_of_memory;           /* an entry could not be kept: no file */
+} pipeline_coco_sink_t;
+
+void pipeline_coco_sink_free(pipeline_coco_sink_t *sink);
 
 typedef struct {
     const char *in_dir;          /* as given; NULL with --files-from */
@@ -20,6 +38,9 @@ typedef struct {
     size_t count;
     const size_t *selected;      /* the inputs this run processes (a shard) */
     size_t selected_count;
+    const char *partner_dir;     /* --partners DIR (plan.partners names its
+                                    images), or NULL */
+    int flat_outputs;            /* image operands: outputs straight in OUT_DIR */
     int out_is_in_dir;           /* outputs land beside inputs: never overwrite one */
     char *const *earlier;        /* in place: files named as outputs, which are
                                     not inputs (plan_split_earlier_outputs) */
@@ -32,7 +53,11 @@ typedef struct {
     uint64_t max_memory;         /* budget of decoded bytes across workers
                                     (--max-memory); 0: none */
     mode_t file_mode;            /* permissions of the files written */
-    output_labels_t labels;      /* labels.dir NULL: none copied */
+    labels_config_t labels;      /* labels.dir NULL: none copied */
+    int require_labels;          /* an image without a label fails */
+    const char *coco;            /* --coco FILE, or NULL */
+    const long *coco_images;     /* per input: its image in FILE, or -1 */
+    pipeline_coco_sink_t *coco_sink;  /* collects the outputs for --coco-out */
     int skip_existing;           /* keep outputs that already exist */
     int dry_run;                 /* plan and print only */
     FILE *manifest;              /* --manifest, or NULL */

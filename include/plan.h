@@ -19,13 +19,49 @@ typedef struct {
     double lo, hi;
 } plan_range_t;
 
+/* The partners one input may draw: indices into plan_partners_t.names,
+ * and the input's own position among them (-1 when it is not one). */
+typedef struct {
+    const size_t *members;
+    size_t count;
+    long self;
+} plan_pool_t;
+
+/* Where partners come from. Without it (plan_config_t.partners NULL), the
+ * partners of every input are all the inputs: a flat folder, --partners
+ * all. With -r the default gives each input the images of its own folder,
+ * so that a validation image never blends into a training one; with
+ * --partners DIR, names are DIR's images and every pool holds them all. */
+typedef struct {
+    char *const *names;       /* the partner candidates */
+    size_t count;
+    plan_pool_t *pools;       /* one per input */
+    size_t *members;          /* storage the pools point into */
+    size_t pool_count;
+} plan_partners_t;
+
 typedef struct {
     uint64_t seed;
     double weight[NOISE_MODE_COUNT];          /* relative; all 0 = no noise */
     plan_range_t strength[NOISE_MODE_COUNT];  /* per mode */
     unsigned copies;                          /* outputs per input, >= 1 */
     int format;                               /* codec_format_t, or -1 to keep */
+    const plan_partners_t *partners;          /* NULL: every input (see above) */
 } plan_config_t;
+
+/* Pools of the inputs' own folders (the folder part of each name): an
+ * input draws among the other images beside it. Returns 0, or -1 on OOM. */
+int plan_partners_by_folder(char *const *names, size_t count, plan_partners_t *out);
+
+/* One pool of other images (--partners DIR) for each of `count` inputs.
+ * Returns 0, or -1 on OOM. */
+int plan_partners_from(char *const *partner_names, size_t partner_count, size_t count,
+                       plan_partners_t *out);
+
+void plan_partners_free(plan_partners_t *p);
+
+/* The name of partner `partner` (an index as plan_t.partner holds it). */
+const char *plan_partner_name(const plan_config_t *cfg, char *const *names, long partner);
 
 /* Sets cfg to the defaults: every mode with weight 1 and its default
  * strength, one copy, formats kept, seed 0. */
@@ -34,7 +70,8 @@ void plan_defaults(plan_config_t *cfg);
 typedef struct {
     noise_mode_t mode;
     int fallback_from; /* the partner mode this plan fell back from, or -1 */
-    long partner;     /* index of the partner in the input list, or -1 */
+    long partner;     /* index of the partner among the inputs (or among
+                         cfg->partners->names when set), or -1 */
     double strength;  /* the strength this output uses */
     unsigned copy;    /* copy index k */
     int format;       /* codec_format_t the output is written in */
@@ -108,8 +145,11 @@ char *plan_stem_key(const char *sub, const char *stem, const char *ext);
  * judged in order of stem length against the images already known not to
  * be outputs, so the split, and with it every plan, is the same whichever
  * outputs exist: a resumed run plans what the uninterrupted one did.
- * Returns 0, or -1 when memory is short (names unchanged). */
-int plan_split_earlier_outputs(char **names, size_t *count, int format, char ***earlier,
-                               size_t *earlier_count);
+ * other_partners (--partners DIR's images, or NULL) add their stems to
+ * the add_/mix_ tags. Returns 0, or -1 when memory is short (names
+ * unchanged). */
+int plan_split_earlier_outputs(char **names, size_t *count, int format,
+                               char *const *other_partners, size_t other_count,
+                               char ***earlier, size_t *earlier_count);
 
 #endif

@@ -55,4 +55,8 @@ void report_stage_times(const run_stats_t *s, uint64_t budget);
 /* Prints the one-line summary on stderr (not when quiet). */
 void report_summary(const run_stats_t *s);
 
+/* Says how many images had no label and names the first few: a run that
+ * loses its labels must not look like a success. */
+void report_missing_labels(const run_stats_t *s, const char *labels_dir);
+
 #endif

@@ -27,8 +27,11 @@ typedef struct {
     size_t failed;           /* outputs that failed */
     size_t existing;         /* kept because they existed (--skip-existing) */
     size_t planned;          /* --dry-run lines */
-    size_t labels_copied;
-    size_t labels_missing;
+    size_t labels_copied;    /* label files written (or already there) */
+    size_t labels_missing;   /* images without any label file */
+    size_t labels_failed;    /* label files that did not parse: exit 1 */
+#define RUN_STATS_MISSING_NAMED 3
+    char missing_named[RUN_STATS_MISSING_NAMED][256];  /* the first images without one */
     size_t cancelled;        /* not started because the run was stopped */
     int manifest_failed;     /* a manifest write failed */
     int stopped_by;          /* SIGINT or SIGTERM that stopped the run, or 0 */

@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uv.h>
 
 #include "codec.h"
 #include "noise.h"
+#include "path.h"
 #include "report.h"
 
 #ifndef NOISEAUG_VERSION
@@ -23,8 +25,10 @@
 
 static const char usage_text[] =
     "Usage: noiseaug [OPTIONS] IN_DIR OUT_DIR\n"
-    "       noiseaug [OPTIONS] --files-from FILE OUT_DIR\n"
-    "Write noisy copies of the images in IN_DIR (or listed in FILE) to OUT_DIR.\n"
+    "       noiseaug [OPTIONS] --files-from FILE [IN_DIR] OUT_DIR\n"
+    "       noiseaug [OPTIONS] IMAGE... OUT_DIR\n"
+    "Write noisy copies of the images in IN_DIR (or listed in FILE, or given) to\n"
+    "OUT_DIR.\n"
     "\n"
     "Each output gets one of five noise functions, drawn at random:\n"
     "  ps        salt and pepper: 2.5% of samples to 0, 2.5% to max\n"
@@ -35,8 +39,12 @@ static const char usage_text[] =
     "\n"
     "Inputs:\n"
     "  -r, --recursive       descend into subdirectories, mirrored under OUT_DIR\n"
-    "      --files-from FILE read input paths from FILE ('-': stdin), one per line\n"
+    "      --files-from FILE read input paths from FILE ('-': stdin), one per line;\n"
+    "                        with IN_DIR, relative to it (as rsync does)\n"
     "  -0, --null            with --files-from: paths are NUL-separated\n"
+    "      --include GLOB    take only images matching GLOB (repeatable; a GLOB\n"
+    "                        with '/' matches the path under IN_DIR)\n"
+    "      --exclude GLOB    leave out images and folders matching GLOB (repeatable)\n"
     "      --shard K/N       process only the inputs of shard K of N (0 <= K < N)\n"
     "      --max-pixels N    refuse images of more than N pixels, checked before\n"
     "                        decoding (default 268435456 = 2^28)\n"
@@ -57,18 +65,30 @@ static const char usage_text[] =
     "                        each X is a value in [0, 1] or a range LO:HI,\n"
     "                        drawn uniformly per output\n"
     "  -n, --copies N        N noisy copies per input, named <stem>_<tag>_<k>\n"
+    "      --partners WHERE  addPic/mixPic partners: same-dir (default: the\n"
+    "                        input's own folder, so splits stay apart), all\n"
+    "                        (every input), or a folder of other images\n"
     "\n"
     "Outputs:\n"
     "  -f, --format FMT      keep (default), png, jpg, bmp or tga\n"
     "  -q, --quality N       JPEG quality, 1-100 (default 95)\n"
     "      --labels DIR      copy DIR/<stem>.txt to LABELS_OUT/<output stem>.txt\n"
     "      --labels-out DIR  where labels go (default: OUT_DIR)\n"
-    "      --label-ext LIST  label extensions: .txt (default), .json, .xml\n"
+    "      --label-ext LIST  label extensions, e.g. .txt,.png (default .txt);\n"
+    "                        .xml (Pascal VOC) and .json (LabelMe) are rewritten\n"
+    "                        to name the output, others copied byte for byte\n"
+    "      --require-labels  an image without a label is a failure\n"
+    "      --coco FILE       COCO instances JSON naming the inputs (relative to IN_DIR)\n"
+    "      --coco-out FILE   write a COCO JSON of the outputs (and originals)\n"
     "      --include-originals  also copy each original (and its label)\n"
     "      --skip-existing   keep outputs that already exist (needs --seed)\n"
     "      --dry-run         print the lines (and manifest) without writing\n"
     "      --manifest FILE   write one JSON record per output to FILE\n"
     "\n"
+    ;
+
+/* Two strings: C11 compilers need only take 4095 characters in one. */
+static const char usage_text_more[] =
     "Messages:\n"
     "  -j, --jobs N          worker threads (default: online CPUs, at most 1024)\n"
     "      --progress        show progress on stderr even when it is not a terminal\n"
@@ -82,7 +102,8 @@ static const char usage_text[] =
     "\n"
     "Output lines: \"IN_DIR/a.jpg --> OUT_DIR/a_ps.jpg\" on stdout, in input order.\n"
     "\n"
-    "Exit status: 0 all outputs written, 1 some failed (the rest were written),\n"
+    "Exit status: 0 all outputs written, 1 some failed (the rest were written) or\n"
+    "nothing was processed (stderr says why),\n"
     "2 usage error or OUT_DIR unusable, 130/143/129 stopped by SIGINT/SIGTERM/\n"
     "SIGHUP (the images in progress were finished), 141 standard output closed\n"
     "early.\n";
@@ -92,7 +113,8 @@ enum {
     OPT_STATS = 256, OPT_MAX_PIXELS, OPT_MAX_MEMORY, OPT_FILES_FROM, OPT_SHARD, OPT_SKIP_EXISTING,
     OPT_DRY_RUN, OPT_MANIFEST, OPT_LABELS, OPT_LABELS_OUT, OPT_LABEL_EXT,
     OPT_INCLUDE_ORIGINALS, OPT_PS_AMOUNT, OPT_GAUSS_WEIGHT, OPT_MIX_RATE, OPT_BLEND,
-    OPT_PROGRESS, OPT_NO_PROGRESS,
+    OPT_PROGRESS, OPT_NO_PROGRESS, OPT_REQUIRE_LABELS, OPT_COCO, OPT_COCO_OUT, OPT_PARTNERS,
+    OPT_INCLUDE, OPT_EXCLUDE,
 };
 
 /* The one list of option names: getopt_long reads it, and every message
@@ -129,6 +151,12 @@ static const struct option long_options[] = {
     { "blend", required_argument, NULL, OPT_BLEND },
     { "progress", no_argument, NULL, OPT_PROGRESS },
     { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+    { "require-labels", no_argument, NULL, OPT_REQUIRE_LABELS },
+    { "coco", required_argument, NULL, OPT_COCO },
+    { "coco-out", required_argument, NULL, OPT_COCO_OUT },
+    { "partners", required_argument, NULL, OPT_PARTNERS },
+    { "include", required_argument, NULL, OPT_INCLUDE },
+    { "exclude", required_argument, NULL, OPT_EXCLUDE },
     { NULL, 0, NULL, 0 },
 };
 
@@ -280,22 +308,20 @@ static int parse_modes(const char *list, plan_config_t *plan)
     return 0;
 }
 
+/* ".txt,json,.PNG": any extensions; .xml and .json are rewritten, the
+ * rest copied byte for byte. */
 static int parse_label_exts(const char *list, cli_config_t *cfg)
 {
-    static const char *const known[] = { ".txt", ".json", ".xml" };
     cfg->label_ext_count = 0;
     const char *p = list;
     for (;;) {
         size_t len = strcspn(p, ",");
         const char *name = len > 0 && p[0] == '.' ? p + 1 : p;
         size_t name_len = len - (size_t)(name - p);
-        int found = -1;
-        for (int i = 0; i < 3; i++)
-            if (strlen(known[i]) - 1 == name_len && strncasecmp(known[i] + 1, name, name_len) == 0)
-                found = i;
-        if (found < 0) {
-            report_usage_error("invalid --label-ext '%.*s' (expected .txt, .json or .xml)",
-                               (int)len, p);
+        if (name_len == 0 || name_len + 2 > CLI_LABEL_EXT_SIZE ||
+            memchr(name, '/', name_len) != NULL || memchr(name, '.', name_len) != NULL) {
+            report_usage_error("invalid --label-ext '%.*s' (expected extensions such as "
+                               ".txt,.xml,.json,.png)", (int)len, p);
             return -1;
         }
         if (cfg->label_ext_count == CLI_MAX_LABEL_EXTS) {
@@ -303,10 +329,40 @@ static int parse_label_exts(const char *list, cli_config_t *cfg)
                                list, CLI_MAX_LABEL_EXTS);
             return -1;
         }
-        cfg->label_exts[cfg->label_ext_count++] = known[found];
+        snprintf(cfg->label_exts[cfg->label_ext_count++], CLI_LABEL_EXT_SIZE, ".%.*s",
+                 (int)name_len, name);
         if (p[len] == '\0')
             return 0;
         p += len + 1;
+    }
+}
+
+/* Appends a glob of --include or --exclude. */
+static int add_glob(const char *option, char **globs, size_t *count, char *glob)
+{
+    if (*glob == '\0') {
+        report_usage_error("--%s needs a pattern, not an empty string", option);
+        return -1;
+    }
+    if (*count == CLI_MAX_GLOBS) {
+        report_usage_error("too many --%s patterns (at most %d)", option, CLI_MAX_GLOBS);
+        return -1;
+    }
+    globs[(*count)++] = glob;
+    return 0;
+}
+
+/* same-dir, all, or a folder of partner images. */
+static void parse_partners(const char *value, cli_config_t *cfg)
+{
+    if (strcmp(value, "same-dir") == 0) {
+        cfg->partners = CLI_PARTNERS_SAME_DIR;
+    } else if (strcmp(value, "all") == 0) {
+        cfg->partners = CLI_PARTNERS_ALL;
+    } else {
+        /* A folder called "all" is given as ./all. */
+        cfg->partners = CLI_PARTNERS_DIR;
+        cfg->partners_dir = value;
     }
 }
 
@@ -399,27 +455,97 @@ static unsigned online_cpus(void)
     return n > (long)CLI_MAX_JOBS ? CLI_MAX_JOBS : (unsigned)n;
 }
 
+/* True when path names something that exists and is not a directory: an
+ * image operand rather than IN_DIR. */
+static int is_existing_non_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* Splits the operands: IN_DIR OUT_DIR, [IN_DIR] OUT_DIR after --files-from,
+ * or IMAGE... OUT_DIR, as cp takes files. */
+static int take_operands(cli_config_t *cfg, int rest, char **args)
+{
+    if (cfg->files_from != NULL) {
+        if (rest < 1 || rest > 2) {
+            report_usage_error(rest < 1 ? "missing OUT_DIR" : "with --files-from, give "
+                               "[IN_DIR] OUT_DIR only");
+            return -1;
+        }
+        cfg->in_dir = rest == 2 ? args[0] : NULL;
+        cfg->out_dir = args[rest - 1];
+        return 0;
+    }
+    if (rest < 2) {
+        report_usage_error(rest == 0 ? "missing IN_DIR and OUT_DIR" : "missing OUT_DIR");
+        return -1;
+    }
+    cfg->out_dir = args[rest - 1];
+    if (rest == 2 && !is_existing_non_directory(args[0])) {
+        cfg->in_dir = args[0];
+        return 0;
+    }
+    /* Image operands. A folder among them is a mistake, as for cp
+     * without -r: which of its images were meant is not clear. */
+    for (int i = 0; i < rest - 1; i++) {
+        struct stat st;
+        if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            report_usage_error("%s is a directory: give one folder as IN_DIR, or only "
+                               "image files before OUT_DIR", args[i]);
+            return -1;
+        }
+    }
+    cfg->operands = args;
+    cfg->operand_count = (size_t)rest - 1;
+    return 0;
+}
+
+/* True when path is a directory this process can list. */
+static int is_readable_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) && access(path, R_OK | X_OK) == 0;
+}
+
+/* --coco-out's default: OUT_DIR/<--coco's name>, or, for a shard,
+ * OUT_DIR/<stem>.shard-K-of-N<ext>, so that shards writing into one
+ * OUT_DIR never replace each other's file. */
+static int default_coco_out(cli_config_t *cfg)
+{
+    const char *name = path_basename(cfg->coco);
+    const char *dot = strrchr(name, '.');
+    int stem_len = (int)(dot != NULL && dot != name ? (size_t)(dot - name) : strlen(name));
+    const char *slash = *cfg->out_dir && cfg->out_dir[strlen(cfg->out_dir) - 1] == '/'
+        ? "" : "/";
+    int n = cfg->shard_n > 1
+        ? snprintf(cfg->coco_out_default, sizeof cfg->coco_out_default,
+                   "%s%s%.*s.shard-%llu-of-%llu%s", cfg->out_dir, slash, stem_len, name,
+                   (unsigned long long)cfg->shard_k, (unsigned long long)cfg->shard_n,
+                   name + stem_len)
+        : snprintf(cfg->coco_out_default, sizeof cfg->coco_out_default, "%s%s%s",
+                   cfg->out_dir, slash, name);
+    if (n < 0 || (size_t)n >= sizeof cfg->coco_out_default) {
+        report_usage_error("OUT_DIR is too long for --coco-out's default; give --coco-out");
+        return -1;
+    }
+    cfg->coco_out = cfg->coco_out_default;
+    return 0;
+}
+
 /* Checks that options agree with each other and with the arguments. */
 static int check_combinations(cli_config_t *cfg, int rest, char **args)
 {
-    int want = cfg->files_from ? 1 : 2;
-    if (rest != want) {
-        if (cfg->files_from)
-            report_usage_error(rest < 1 ? "missing OUT_DIR" : "with --files-from, give "
-                               "OUT_DIR only, not IN_DIR");
-        else
-            report_usage_error(rest == 0 ? "missing IN_DIR and OUT_DIR"
-                               : rest == 1 ? "missing OUT_DIR" : "too many arguments");
+    if (take_operands(cfg, rest, args) != 0)
         return -1;
-    }
-    cfg->in_dir = cfg->files_from ? NULL : args[0];
-    cfg->out_dir = args[want - 1];
     /* An empty path names no file; said here, it is one clear usage error
      * instead of "noiseaug: : cannot create directory". */
     const struct { const char *what, *path; } paths[] = {
         { "IN_DIR", cfg->in_dir }, { "OUT_DIR", cfg->out_dir },
         { "--files-from", cfg->files_from }, { "--labels", cfg->labels },
         { "--labels-out", cfg->labels_out }, { "--manifest", cfg->manifest },
+        { "--coco", cfg->coco }, { "--coco-out", cfg->coco_out },
+        { "--partners", cfg->partners_dir },
     };
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         if (paths[i].path != NULL && *paths[i].path == '\0') {
@@ -439,12 +565,38 @@ static int check_combinations(cli_config_t *cfg, int rest, char **args)
         report_usage_error("--labels-out needs --labels");
         return -1;
     }
-    if (cfg->recursive && cfg->files_from) {
-        report_usage_error("--recursive and --files-from do not go together");
+    if (cfg->recursive && (cfg->files_from || cfg->operands)) {
+        report_usage_error(cfg->files_from ? "--recursive and --files-from do not go together"
+                           : "--recursive needs IN_DIR, not image files");
+        return -1;
+    }
+    /* A mistyped --labels would otherwise give a run without labels, which
+     * trains as background: YOLO reads an image without one as empty. */
+    if (cfg->labels != NULL && !is_readable_directory(cfg->labels)) {
+        report_usage_error("--labels %s is not a readable directory", cfg->labels);
+        return -1;
+    }
+    if (cfg->require_labels && cfg->labels == NULL && cfg->coco == NULL) {
+        report_usage_error("--require-labels needs --labels or --coco");
+        return -1;
+    }
+    if (cfg->coco != NULL && cfg->in_dir == NULL) {
+        report_usage_error("--coco needs IN_DIR: its file names are relative to it");
+        return -1;
+    }
+    if (cfg->coco_out != NULL && cfg->coco == NULL) {
+        report_usage_error("--coco-out needs --coco");
+        return -1;
+    }
+    if (cfg->partners == CLI_PARTNERS_DIR && !is_readable_directory(cfg->partners_dir)) {
+        report_usage_error("--partners %s is not a readable directory (expected same-dir, "
+                           "all, or a folder of images)", cfg->partners_dir);
         return -1;
     }
     if (cfg->labels_out == NULL)
         cfg->labels_out = cfg->out_dir;
+    if (cfg->coco != NULL && cfg->coco_out == NULL && default_coco_out(cfg) != 0)
+        return -1;
     return 0;
 }
 
@@ -457,7 +609,7 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
     cfg->shard_n = 1;
     cfg->progress = -1;
     cfg->max_pixels = CODEC_DEFAULT_MAX_PIXELS;
-    cfg->label_exts[0] = ".txt";
+    strcpy(cfg->label_exts[0], ".txt");
     cfg->label_ext_count = 1;
 
     opterr = 0;  /* errors are reported below, in the tool's own format */
@@ -545,8 +697,21 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
             break;
         case OPT_PROGRESS: cfg->progress = 1; break;
         case OPT_NO_PROGRESS: cfg->progress = 0; break;
+        case OPT_REQUIRE_LABELS: cfg->require_labels = 1; break;
+        case OPT_COCO: cfg->coco = optarg; break;
+        case OPT_COCO_OUT: cfg->coco_out = optarg; break;
+        case OPT_PARTNERS: parse_partners(optarg, cfg); break;
+        case OPT_INCLUDE:
+            if (add_glob(option_name(c), cfg->include, &cfg->include_count, optarg) != 0)
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_EXCLUDE:
+            if (add_glob(option_name(c), cfg->exclude, &cfg->exclude_count, optarg) != 0)
+                return CLI_EXIT_USAGE;
+            break;
         case 'h':
             fputs(usage_text, stdout);
+            fputs(usage_text_more, stdout);
             return CLI_EXIT_OK;
         case 'V':
             printf("noiseaug %s\ncodecs: %s\nlibuv %s\n", NOISEAUG_VERSION,

@@ -13,10 +13,13 @@
 
 #include "cli.h"
 #include "codec.h"
+#include "cocorun.h"
 #include "fileio.h"
+#include "labelfmt.h"
 #include "membudget.h"
 #include "pipeline.h"
 #include "report.h"
+#include "rerun.h"
 #include "scan.h"
 #include "path.h"
 
@@ -70,18 +73,43 @@ static mode_t file_mode_from_umask(void)
     return 0666 & ~mask;
 }
 
-/* The inputs: a directory scan or a list. Returns 0, or -1 after saying why. */
+/* How inputs are looked for: OUT_DIR and LABELS_OUT inside IN_DIR are
+ * never scanned, so that a run never takes its own outputs for inputs. */
+static scan_options_t scan_options_of(const cli_config_t *cli)
+{
+    scan_options_t o = {
+        .recursive = cli->recursive,
+        .skip_dirs = { cli->out_dir, cli->labels != NULL ? cli->labels_out : NULL },
+        .include = cli->include,
+        .include_count = cli->include_count,
+        .exclude = cli->exclude,
+        .exclude_count = cli->exclude_count,
+        .nul_separated = cli->nul_separated,
+        .base = cli->files_from != NULL ? cli->in_dir : NULL,
+    };
+    return o;
+}
+
+/* The inputs: a directory scan, a list, or image operands. Returns 0, or
+ * -1 after saying why. */
 static int find_inputs(const cli_config_t *cli, scan_list_t *list)
 {
+    scan_options_t opts = scan_options_of(cli);
+    if (cli->operands != NULL) {
+        if (scan_from_args(cli->operands, cli->operand_count, &opts, list) == 0)
+            return 0;
+        report_error("cannot list the images: %s", strerror(errno));
+        return -1;
+    }
     if (cli->files_from == NULL) {
-        if (scan_dir(cli->in_dir, cli->recursive, cli->out_dir, list) == 0)
+        if (scan_dir(cli->in_dir, &opts, list) == 0)
             return 0;
         report_file_error(cli->in_dir, "cannot read directory: %s", strerror(errno));
         return -1;
     }
     int from_stdin = strcmp(cli->files_from, "-") == 0;
     FILE *f = from_stdin ? stdin : fopen(cli->files_from, "r");
-    int rc = f != NULL ? scan_from_list(f, cli->nul_separated, list) : -1;
+    int rc = f != NULL ? scan_from_list(f, &opts, list) : -1;
     int saved = errno;
     if (f != NULL && !from_stdin)
         fclose(f);
@@ -89,6 +117,72 @@ static int find_inputs(const cli_config_t *cli, scan_list_t *list)
         report_file_error(from_stdin ? "standard input" : cli->files_from,
                           "cannot read the list: %s", strerror(saved));
     return rc;
+}
+
+/* The images of --partners DIR (its own folder only, or its tree with
+ * -r). Returns 0, or -1 after saying why. */
+static int find_partner_images(const cli_config_t *cli, scan_list_t *list)
+{
+    scan_options_t opts = { .recursive = cli->recursive };
+    if (scan_dir(cli->partners_dir, &opts, list) != 0) {
+        report_file_error(cli->partners_dir, "cannot read directory: %s", strerror(errno));
+        return -1;
+    }
+    if (list->count == 0) {
+        report_file_error(cli->partners_dir, "holds no image noiseaug reads, so no partner "
+                          "can be drawn from it");
+        scan_free(list);
+        return -1;
+    }
+    return 0;
+}
+
+/* Says why a run found nothing to do, with a hint at what was meant. */
+static void report_nothing_to_do(const cli_config_t *cli, const scan_list_t *list)
+{
+    const char *where = cli->in_dir != NULL ? cli->in_dir : "the list";
+    if (cli->operands == NULL && cli->files_from == NULL && !cli->recursive &&
+        list->subdirs > 0) {
+        scan_list_t deep;
+        scan_options_t opts = scan_options_of(cli);
+        opts.recursive = 1;
+        size_t below = 0;
+        if (scan_dir(cli->in_dir, &opts, &deep) == 0) {
+            below = deep.count;
+            scan_free(&deep);
+        }
+        if (below > 0) {
+            report_error("no image processed: %s holds no image directly, but %zu in its "
+                         "subdirectories; add -r to descend into them", cli->in_dir, below);
+            return;
+        }
+    }
+    if (list->excluded > 0)
+        report_error("no image processed: --include/--exclude left out all %zu images of %s",
+                     list->excluded, where);
+    else if (list->unread_count > 0)
+        report_error("no image processed: %s holds only images in formats noiseaug cannot "
+                     "read (named above)", where);
+    else if (list->reject_count > 0)
+        report_error("no image processed: none of the images given could be read (named "
+                     "above)");
+    else if (cli->files_from != NULL)
+        report_error("no image processed: the list %s names no image",
+                     strcmp(cli->files_from, "-") == 0 ? "on standard input" : cli->files_from);
+    else
+        report_error("no image processed: %s holds no image (extensions read: jpg, jpeg, png, "
+                     "bmp, tga, gif, psd, pic, pnm, ppm, pgm)", where);
+}
+
+/* Entries named like images that are not files, or named on purpose and
+ * not read: reported up front, counted as failures, never partners. */
+static void report_rejects(const cli_config_t *cli, const scan_list_t *list)
+{
+    for (size_t i = 0; i < list->reject_count; i++) {
+        char *path = cli->in_dir ? path_join(cli->in_dir, list->rejects[i].name) : NULL;
+        report_file_error(path ? path : list->rejects[i].name, "%s", list->rejects[i].reason);
+        free(path);
+    }
 }
 
 /* Indices of the inputs in this shard (all of them without --shard). */
@@ -101,6 +195,36 @@ static size_t *select_shard(const cli_config_t *cli, const scan_list_t *list, si
             if (plan_shard_of(list->names[i], cli->shard_n) == cli->shard_k)
                 sel[(*count)++] = i;
     return sel;
+}
+
+/* Warns, once, when OUT_DIR already holds outputs of these inputs that this
+ * run would not write (another seed, other modes, more copies): the folder
+ * would silently mix two augmentations. Returns 0, or -1 on OOM (said). */
+static int warn_of_foreign_outputs(const cli_config_t *cli, const scan_list_t *list,
+                                   const scan_list_t *partner_images, int in_place,
+                                   char *const *earlier, size_t earlier_count)
+{
+    if (cli->operands != NULL)
+        return 0;  /* flat outputs: names no longer say which input */
+    rerun_foreign_t found;
+    int rc = in_place
+        ? rerun_count_foreign(&cli->plan, list->names, list->count, earlier, earlier_count,
+                              &found)
+        : rerun_find_foreign(cli->out_dir, cli->recursive, &cli->plan, list->names,
+                             list->count, partner_images->names, partner_images->count,
+                             &found);
+    if (rc != 0) {
+        report_error("out of memory");
+        rerun_foreign_free(&found);
+        return -1;
+    }
+    if (found.foreign > 0)
+        report_file_warning(cli->out_dir, "already holds %zu output%s of these inputs that "
+                            "this run does not write (another seed, other modes or "
+                            "copies), such as %s: the folder will mix two augmentations",
+                            found.foreign, found.foreign == 1 ? "" : "s", found.example);
+    rerun_foreign_free(&found);
+    return 0;
 }
 
 /* Creates OUT_DIR (and LABELS_OUT) up front, so that an unusable output
@@ -196,21 +320,35 @@ int main(int argc, char **argv)
     }
     set_pool_size(cli.jobs);
     codec_init();
+    labelfmt_init();
     report_set_display(cli.quiet, cli.progress < 0 ? report_stderr_is_terminal() : cli.progress);
 
-    scan_list_t list;
+    scan_list_t list, partner_images = { 0 };
+    plan_partners_t partners = { 0 };
     if (find_inputs(&cli, &list) != 0)
         return EXIT_USAGE;
+    if (cli.partners == CLI_PARTNERS_DIR && find_partner_images(&cli, &partner_images) != 0) {
+        scan_free(&list);
+        return EXIT_USAGE;
+    }
     int status = EXIT_USAGE;
+    size_t selected_count = 0, *selected = NULL;
+    FILE *manifest = NULL;
     int in_place = fileio_same_file(cli.in_dir ? cli.in_dir : ".", cli.out_dir);
     char **earlier = NULL;
     size_t earlier_count = 0;
+    coco_t *coco = NULL;
+    long *coco_images = NULL;
+    pipeline_coco_sink_t coco_sink = { 0 };
     /* A listed file is an input because the list says so; a folder scanned
      * in place may hold an interrupted run's outputs. */
-    if (in_place && cli.files_from == NULL && plan_split_earlier_outputs(list.names, &list.count, cli.plan.format, &earlier,
-                                               &earlier_count) != 0) {
+    if (in_place && cli.files_from == NULL && cli.operands == NULL &&
+        plan_split_earlier_outputs(list.names, &list.count, cli.plan.format,
+                                   partner_images.names, partner_images.count, &earlier,
+                                   &earlier_count) != 0) {
         report_error("out of memory");
         scan_free(&list);
+        scan_free(&partner_images);
         return EXIT_USAGE;
     }
     /* Writing beside the inputs, an earlier run's outputs are not inputs:
@@ -222,11 +360,58 @@ int main(int argc, char **argv)
                             "beside it: taken as an earlier run's output, not an input");
         free(path);
     }
-    size_t selected_count = 0;
-    size_t *selected = select_shard(&cli, &list, &selected_count);
-    FILE *manifest = NULL;
+    /* Partners: the images beside each input under -r, so that splits
+     * (train/, val/) never mix; another folder's with --partners DIR;
+     * every input otherwise, as a flat folder always had. */
+    int pooled = 0;
+    if (cli.partners == CLI_PARTNERS_DIR)
+        pooled = plan_partners_from(partner_images.names, partner_images.count, list.count,
+                                    &partners) == 0 ? 1 : -1;
+    else if (cli.partners == CLI_PARTNERS_SAME_DIR && cli.recursive)
+        pooled = plan_partners_by_folder(list.names, list.count, &partners) == 0 ? 1 : -1;
+    if (pooled < 0) {
+        report_error("out of memory");
+        goto out;
+    }
+    if (pooled)
+        cli.plan.partners = &partners;
+    if (warn_of_foreign_outputs(&cli, &list, &partner_images, in_place, earlier,
+                                earlier_count) != 0)
+        goto out;
+    if (cli.coco != NULL) {
+        char why[512];
+        if (coco_load(cli.coco, &coco, why, sizeof why) != 0) {
+            report_file_error(cli.coco, "cannot read the COCO file: %s", why);
+            goto out;
+        }
+        if (fileio_same_file(cli.coco, cli.coco_out)) {
+            report_file_error(cli.coco_out, "--coco-out is the --coco file; never overwritten");
+            goto out;
+        }
+        coco_images = cocorun_match(coco, cli.coco, cli.in_dir, list.names, list.count,
+                                    cli.verbose);
+        if (coco_images == NULL)
+            goto out;
+    }
+    selected = select_shard(&cli, &list, &selected_count);
     if (selected == NULL) {
         report_error("out of memory");
+        goto out;
+    }
+    run_stats_t stats = {
+        .skipped = list.skipped,
+        .rejected = list.reject_count,
+        .seed = cli.plan.seed,
+    };
+    if (list.count == 0) {
+        /* Nothing to do is never a quiet success: a folder tree without
+         * -r, a folder of WebPs or an empty list is a mistake to name. */
+        report_unread_groups(&list);
+        report_rejects(&cli, &list);
+        report_nothing_to_do(&cli, &list);
+        stats.seconds = (double)(uv_hrtime() - start) / 1e9;
+        report_summary(&stats);
+        status = EXIT_SOME_FAILED;
         goto out;
     }
     if (!cli.dry_run && prepare_outputs(&cli) != 0)
@@ -236,15 +421,16 @@ int main(int argc, char **argv)
         goto out;
     }
     report_unread_groups(&list);
-    /* Entries named like images that are not files: reported up front,
-     * counted as failures, never used as partners. */
-    for (size_t i = 0; i < list.reject_count; i++) {
-        char *path = cli.in_dir ? path_join(cli.in_dir, list.rejects[i].name) : NULL;
-        report_file_error(path ? path : list.rejects[i].name, "%s", list.rejects[i].reason);
-        free(path);
-    }
+    report_rejects(&cli, &list);
+    if (selected_count == 0)
+        report_error("shard %llu/%llu holds none of the %zu inputs: nothing to do here",
+                     (unsigned long long)cli.shard_k, (unsigned long long)cli.shard_n,
+                     list.count);
 
     mode_t file_mode = file_mode_from_umask();
+    const char *label_exts[CLI_MAX_LABEL_EXTS];
+    for (size_t i = 0; i < cli.label_ext_count; i++)
+        label_exts[i] = cli.label_exts[i];
     pipeline_config_t pc = {
         .in_dir = cli.in_dir,
         .out_dir = cli.out_dir,
@@ -252,6 +438,8 @@ int main(int argc, char **argv)
         .count = list.count,
         .selected = selected,
         .selected_count = selected_count,
+        .partner_dir = cli.partners_dir,
+        .flat_outputs = cli.operands != NULL,
         .out_is_in_dir = in_place,
         .earlier = earlier,
         .earlier_count = earlier_count,
@@ -262,10 +450,14 @@ int main(int argc, char **argv)
         .max_pixels = cli.max_pixels,
         .max_memory = cli.max_memory_given ? cli.max_memory : membudget_default(),
         .file_mode = file_mode,
+        .require_labels = cli.require_labels,
+        .coco = cli.coco,
+        .coco_images = coco_images,
+        .coco_sink = coco != NULL ? &coco_sink : NULL,
         .labels = {
             .dir = cli.labels,
             .out = cli.labels_out,
-            .exts = (char *const *)cli.label_exts,
+            .exts = (char *const *)label_exts,
             .ext_count = cli.label_ext_count,
             .skip_existing = cli.skip_existing,
             .file_mode = file_mode,
@@ -275,11 +467,6 @@ int main(int argc, char **argv)
         .manifest = manifest,
         .verbose = cli.verbose,
     };
-    run_stats_t stats = {
-        .skipped = list.skipped,
-        .rejected = list.reject_count,
-        .seed = cli.plan.seed,
-    };
     if (pipeline_run(&pc, &stats) != 0) {
         report_error("cannot start the worker pool: out of memory");
         goto out;
@@ -287,8 +474,19 @@ int main(int argc, char **argv)
     stats.seconds = (double)(uv_hrtime() - start) / 1e9;
     if (cli.stats)
         report_stage_times(&stats, pc.max_memory);
+    if (cli.labels != NULL || cli.coco != NULL)
+        report_missing_labels(&stats, cli.labels != NULL ? cli.labels : cli.coco);
+    /* A stopped run's file would list part of the outputs: none is written,
+     * and the rerun (--skip-existing) writes it whole. */
+    if (coco != NULL && !cli.dry_run && stats.stopped_by == 0 && !stats.stdout_closed &&
+        cocorun_write(coco, cli.coco_out, coco_images, list.count, selected, selected_count,
+                      cli.include_originals, cli.plan.copies, &coco_sink, file_mode) != 0)
+        stats.labels_failed++;
+    else if (coco != NULL && stats.stopped_by != 0)
+        report_file_error(cli.coco_out, "not written: the run was stopped");
     report_summary(&stats);
-    status = stats.failed + stats.rejected > 0 || stats.manifest_failed || stats.stdout_error
+    status = stats.failed + stats.rejected + stats.labels_failed > 0 || stats.manifest_failed ||
+                     stats.stdout_error
                  ? EXIT_SOME_FAILED : EXIT_ALL_OK;
     if (stats.stopped_by != 0)
         status = 128 + stats.stopped_by;
@@ -311,9 +509,14 @@ out:
         status = EXIT_SOME_FAILED;
     }
     free(selected);
+    pipeline_coco_sink_free(&coco_sink);
+    free(coco_images);
+    coco_free(coco);
     for (size_t i = 0; i < earlier_count; i++)
         free(earlier[i]);
     free(earlier);
+    plan_partners_free(&partners);
+    scan_free(&partner_images);
     scan_free(&list);
     return status;
 }

@@ -12,15 +12,19 @@
 #include "path.h"
 #include "plan.h"
 
-int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir,
-                      const char *name, const char *out_name, const char *partner,
-                      char *err, size_t errlen)
+static char *join_if(const char *dir, const char *name)
+{
+    return dir != NULL ? path_join(dir, name) : strdup(name);
+}
+
+int output_paths_make(output_paths_t *p, const output_layout_t *layout, const char *name,
+                      const char *out_name, const char *partner, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     /* The input's path first: a refused input is still shown by it. */
-    p->in_path = in_dir != NULL ? path_join(in_dir, name) : strdup(name);
+    p->in_path = join_if(layout->in_dir, name);
     errno = 0;
-    p->subdir = path_mirror_dir(name);
+    p->subdir = layout->flat ? strdup("") : path_mirror_dir(name);
     if (p->subdir == NULL) {
         snprintf(err, errlen, "%s", errno == EINVAL
                  ? "path has a '..' component, which would lead out of the output "
@@ -28,8 +32,8 @@ int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir
         return -1;
     }
     if (partner != NULL)
-        p->partner_path = in_dir != NULL ? path_join(in_dir, partner) : strdup(partner);
-    p->out_dir = path_join(out_dir, p->subdir);
+        p->partner_path = join_if(layout->partner_dir, partner);
+    p->out_dir = path_join(layout->out_dir, p->subdir);
     p->out_path = p->out_dir != NULL ? path_join(p->out_dir, out_name) : NULL;
     if (p->in_path == NULL || p->out_path == NULL || (partner != NULL && p->partner_path == NULL)) {
         snprintf(err, errlen, "out of memory");
@@ -38,14 +42,14 @@ int output_paths_make(output_paths_t *p, const char *in_dir, const char *out_dir
     return 0;
 }
 
-int output_paths_rename(output_paths_t *p, const char *in_dir, const char *out_name,
+int output_paths_rename(output_paths_t *p, const output_layout_t *layout, const char *out_name,
                         const char *partner)
 {
     free(p->partner_path);
     free(p->out_path);
     p->partner_path = NULL;
     if (partner != NULL)
-        p->partner_path = in_dir != NULL ? path_join(in_dir, partner) : strdup(partner);
+        p->partner_path = join_if(layout->partner_dir, partner);
     p->out_path = path_join(p->out_dir, out_name);
     return p->out_path == NULL || (partner != NULL && p->partner_path == NULL) ? -1 : 0;
 }
@@ -297,6 +301,9 @@ static int index_add(nameset_t *set, char *key, size_t i)
 
 static int build_name_index(output_names_t *names)
 {
+    for (size_t i = 0; i < names->other_partner_count; i++)
+        if (index_add(&names->partners, path_stem(names->other_partners[i]), SIZE_MAX) != 0)
+            return -1;
     for (size_t i = 0; i < names->input_count; i++) {
         errno = 0;
         char *sub = path_mirror_dir(names->inputs[i]);
@@ -403,7 +410,7 @@ int output_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-int output_is_whole_image(const char *path, uint64_t max_pixels)
+int output_is_whole_image(const char *path, uint64_t max_pixels, int *width, int *height)
 {
     unsigned char *data;
     size_t len;
@@ -412,82 +419,9 @@ int output_is_whole_image(const char *path, uint64_t max_pixels)
     if (fileio_read_all(path, &data, &len, err, sizeof err) != 0)
         return 0;
     int whole = codec_decode(data, len, max_pixels, &img, err, sizeof err) == 0;
+    *width = img.width;
+    *height = img.height;
     image_free(&img);
     free(data);
     return whole;
-}
-
-/* Copies one label, src to dir/name, unless it is already there. Returns
- * 0, or -1 with err. */
-static int copy_label(const output_labels_t *labels, const char *src, const char *dir,
-                      const char *name, char *err, size_t errlen)
-{
-    char *dst = path_join(dir, name);
-    int rc = 0;
-    if (dst == NULL) {
-        snprintf(err, errlen, "out of memory copying the label");
-        rc = -1;
-    } else if (fileio_same_file(src, dst) || (labels->skip_existing && output_exists(dst))) {
-        /* already there: a label is never copied onto itself */
-    } else if (fileio_mkdir_p(dir) != 0) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-        rc = -1;
-    } else {
-        char why[256];
-        rc = output_copy_file(src, dir, name, labels->file_mode, why, sizeof why);
-        if (rc != 0)
-            snprintf(err, errlen, "label %s: %s", src, why);
-    }
-    free(dst);
-    return rc;
-}
-
-int output_copy_labels(const output_labels_t *labels, const char *subdir, const char *name,
-                       const char *out_name, char *err, size_t errlen)
-{
-    /* Labels mirror the images: the input's subdirectory under --labels,
-     * the same one under LABELS_OUT. */
-    char *in_stem = path_stem(name), *out_stem = path_stem(out_name);
-    char *in_dir = path_join(labels->dir, subdir), *out_dir = path_join(labels->out, subdir);
-    int found = 0, rc = 0;
-    if (in_stem == NULL || out_stem == NULL || in_dir == NULL || out_dir == NULL) {
-        snprintf(err, errlen, "out of memory copying the label");
-        rc = -1;
-    }
-    for (size_t e = 0; rc == 0 && e < labels->ext_count; e++) {
-        const char *ext = labels->exts[e];
-        char src_name[4096], dst_name[4096];
-        snprintf(src_name, sizeof src_name, "%s%s", in_stem, ext);
-        snprintf(dst_name, sizeof dst_name, "%s%s", out_stem, ext);
-        char *src = path_join(in_dir, src_name);
-        if (src == NULL) {
-            snprintf(err, errlen, "out of memory copying the label");
-            rc = -1;
-        } else if (output_exists(src)) {
-            rc = copy_label(labels, src, out_dir, dst_name, err, errlen);
-            found = rc == 0;
-        }
-        free(src);
-    }
-    free(in_stem);
-    free(out_stem);
-    free(in_dir);
-    free(out_dir);
-    return rc != 0 ? -1 : found;
-}
-
-int output_has_labels(const output_labels_t *labels, const char *subdir, const char *name)
-{
-    char *stem = path_stem(name), *dir = path_join(labels->dir, subdir);
-    int found = 0;
-    for (size_t e = 0; stem != NULL && dir != NULL && !found && e < labels->ext_count; e++) {
-        char file[4096];
-        snprintf(file, sizeof file, "%s%s", stem, labels->exts[e]);
-        char *path = path_join(dir, file);
-        found = path != NULL && output_exists(path);
-        free(path);
-    }
-    free(stem);
-    free(dir);
-    return found;
 }

@@ -63,7 +63,12 @@ typedef struct {
     job_status_t status;
     char err[ERR_LEN];   /* reason, when failed */
     int width, height, channels, bits;
-    int label;           /* 1 copied, 0 none to copy, -1 missing */
+    int label;           /* 1 written, 0 none asked for, -1 missing */
+    size_t labels_present;  /* label files the input has, seen when planned */
+    size_t label_files;  /* label files written */
+    int first_of_input;  /* the input's first job: counts its missing label */
+    char label_bad[512]; /* a label that did not parse ... */
+    char label_bad_reason[256];  /* ... and why */
     int queued;          /* in libuv's queue or running */
     size_t partners_failed[PLAN_PARTNER_TRIES];  /* inputs refused as partners */
     unsigned partners_failed_count;
@@ -87,8 +92,31 @@ struct pipeline {
      * job finds it set or decodes the file itself, its output and its
      * messages are the same. */
     _Atomic(char *) *unusable;
+    size_t unusable_count;
+    output_layout_t layout;  /* where inputs, partners and outputs are */
     run_stats_t stats;
 };
+
+/* True when partners are the inputs themselves (not --partners DIR). */
+static int partners_are_inputs(const pipeline_config_t *cfg)
+{
+    return cfg->plan.partners == NULL || cfg->plan.partners->names == cfg->names;
+}
+
+/* Where partner p's unusable mark lives: the inputs' own marks, so that an
+ * input that failed is never decoded again as a partner; or after them
+ * for another folder's images. */
+static size_t partner_slot(const pipeline_t *pl, size_t p)
+{
+    return partners_are_inputs(pl->cfg) ? p : pl->cfg->count + p;
+}
+
+/* The name of the job's current partner. */
+static const char *partner_name(const job_t *job)
+{
+    const pipeline_config_t *cfg = job->owner->cfg;
+    return plan_partner_name(&cfg->plan, cfg->names, job->plan.partner);
+}
 
 /* --- worker ----------------------------------------------------------- */
 
@@ -175,7 +203,7 @@ static int decode_file(job_t *job, size_t index, const unsigned char *data, size
 /* "partner <name>: <why>" for the job's current partner, into buf. */
 static void partner_reason(const job_t *job, const char *why, char *buf, size_t len)
 {
-    snprintf(buf, len, "partner %s: %s", job->owner->cfg->names[job->plan.partner], why);
+    snprintf(buf, len, "partner %s: %s", partner_name(job), why);
 }
 
 /* Remembers that the job's current partner could not be used, and why. */
@@ -193,7 +221,7 @@ static int try_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t 
                        uint64_t *mark)
 {
     pipeline_t *pl = job->owner;
-    size_t p = (size_t)job->plan.partner;
+    size_t p = partner_slot(pl, (size_t)job->plan.partner);
     char why[ERR_LEN / 2];
     unsigned char *data = NULL;
     size_t len = 0;
@@ -243,8 +271,8 @@ static int find_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t
     for (unsigned t = 0; t < PLAN_PARTNER_TRIES; t++) {
         if (t > 0) {
             if (plan_redraw_partner(&cfg->plan, cfg->names, cfg->count, job->index, plan) != 0 ||
-                output_paths_rename(&job->paths, cfg->in_dir, plan->out_name,
-                                    cfg->names[plan->partner]) != 0) {
+                output_paths_rename(&job->paths, &pl->layout, plan->out_name,
+                                    partner_name(job)) != 0) {
                 snprintf(job->err, sizeof job->err, "out of memory");
                 return -1;
             }
@@ -256,7 +284,7 @@ static int find_partner(job_t *job, uint64_t in_cost, image_t *partner, uint64_t
             return rc == 0 ? 0 : -1;
     }
     if (plan_fall_back(&cfg->plan, cfg->names, job->index, plan) != 0 ||
-        output_paths_rename(&job->paths, cfg->in_dir, plan->out_name, NULL) != 0) {
+        output_paths_rename(&job->paths, &pl->layout, plan->out_name, NULL) != 0) {
         snprintf(job->err, sizeof job->err, "out of memory");
         return -1;
     }
@@ -313,17 +341,42 @@ static void fail(job_t *job)
     job->status = JOB_FAILED;
 }
 
-/* Copies the input's labels beside the output (--labels). Sets job->label;
- * returns -1 (with job->err) when a copy fails. */
+/* Writes the input's labels beside the output (--labels). Sets
+ * job->label; returns -1 (with job->err) when a file could not be read or
+ * written. A label that does not parse is named by the loop thread; the
+ * image stays, and the run exits 1. */
 static int copy_labels(job_t *job)
 {
-    const output_labels_t *labels = &job->owner->cfg->labels;
+    const labels_config_t *labels = &job->owner->cfg->labels;
     if (labels->dir == NULL)
         return 0;
-    int rc = output_copy_labels(labels, job->paths.subdir, job->owner->cfg->names[job->index],
-                                job->plan.out_name, job->err, sizeof job->err);
-    job->label = rc > 0 ? 1 : -1;
-    return rc < 0 ? -1 : 0;
+    if (job->labels_present == 0) {
+        job->label = -1;
+        return 0;
+    }
+    labels_result_t res;
+    int rc = labels_write(labels, job->paths.subdir, job->owner->cfg->names[job->index],
+                          job->plan.out_name, job->paths.out_path, &res, job->err,
+                          sizeof job->err);
+    job->label_files = res.files;
+    job->label = res.files > 0 || res.bad_path[0] ? 1 : -1;
+    snprintf(job->label_bad, sizeof job->label_bad, "%s", res.bad_path);
+    snprintf(job->label_bad_reason, sizeof job->label_bad_reason, "%s", res.bad_reason);
+    return rc;
+}
+
+/* True when the job keeps a whole image already at its output path:
+ * --skip-existing, or in place an earlier output (by its name) that is
+ * this one's. A file that does not decode whole is made again. */
+static int keeps_existing(job_t *job)
+{
+    const pipeline_t *pl = job->owner;
+    const pipeline_config_t *cfg = pl->cfg;
+    if (!cfg->skip_existing &&
+        !output_names_is_earlier(&pl->names, job->paths.subdir, job->plan.out_name))
+        return 0;
+    return output_is_whole_image(job->paths.out_path, cfg->max_pixels, &job->width,
+                                 &job->height);
 }
 
 /* Encodes img in the planned format and writes it into place. */
@@ -375,13 +428,8 @@ static void make_noisy_output(job_t *job, uint64_t *mark)
             snprintf(job->err, sizeof job->err, "out of memory");
         /* A new name is checked as the planned one was before the job ran. */
         if (rc == 0 && strcmp(before, job->plan.out_name) != 0) {
-            if (cfg->skip_existing && output_is_whole_image(job->paths.out_path, cfg->max_pixels)) {
+            if (keeps_existing(job)) {
                 job->status = JOB_EXISTING;
-            } else if (!cfg->skip_existing &&
-                       output_names_is_earlier(&pl->names, job->paths.subdir,
-                                               job->plan.out_name)) {
-                output_names_earlier_reason(job->plan.out_name, job->err, sizeof job->err);
-                rc = -1;
             } else {
                 rc = prepare_destination(job);
             }
@@ -429,7 +477,7 @@ static void work_cb(uv_work_t *req)
     const pipeline_config_t *cfg = job->owner->cfg;
     const output_paths_t *paths = &job->paths;
     uint64_t mark = uv_hrtime();
-    if (cfg->skip_existing && output_is_whole_image(paths->out_path, cfg->max_pixels)) {
+    if (keeps_existing(job)) {
         job->status = JOB_EXISTING;
     } else if (prepare_destination(job) != 0) {
         fail(job);
@@ -540,6 +588,7 @@ static int plan_job(pipeline_t *pl, job_t *job, size_t n)
     size_t per = jobs_per_input(cfg), originals = per - cfg->plan.copies;
     job->index = cfg->selected[n / per];
     job->original = originals && n % per == 0;
+    job->first_of_input = n % per == 0;
     const char *name = cfg->names[job->index];
     if (job->original) {
         job->plan.mode = NOISE_NONE;
@@ -555,15 +604,31 @@ static int plan_job(pipeline_t *pl, job_t *job, size_t n)
         snprintf(job->err, sizeof job->err, "out of memory");
         return -1;
     }
-    const char *partner = job->plan.partner >= 0 ? cfg->names[job->plan.partner] : NULL;
-    if (output_paths_make(&job->paths, cfg->in_dir, cfg->out_dir, name, job->plan.out_name,
-                          partner, job->err, sizeof job->err) != 0)
+    if (output_paths_make(&job->paths, &pl->layout, name, job->plan.out_name,
+                          partner_name(job), job->err, sizeof job->err) != 0)
         return -1;
     if (output_names_claim(&pl->names, job->paths.subdir, job->plan.out_name, job->index,
                            job->err, sizeof job->err) != 0)
         return -1;
-    if (cfg->labels.dir == NULL || !output_has_labels(&cfg->labels, job->paths.subdir, name))
+    if (cfg->coco_images != NULL && cfg->coco_images[job->index] < 0) {
+        job->label = -1;
+        if (cfg->require_labels) {
+            snprintf(job->err, sizeof job->err, "not in %s (--require-labels)", cfg->coco);
+            return -1;
+        }
+    }
+    if (cfg->labels.dir == NULL)
         return 0;
+    /* Looked for here, so that --dry-run checks labels too. */
+    job->labels_present = labels_count(&cfg->labels, job->paths.subdir, name);
+    if (job->labels_present == 0) {
+        job->label = -1;
+        if (!cfg->require_labels)
+            return 0;
+        snprintf(job->err, sizeof job->err, "no label in %s (--require-labels)",
+                 cfg->labels.dir);
+        return -1;
+    }
     return output_names_claim_label(&pl->names, job->paths.subdir, job->plan.out_name,
                                     job->index, job->err, sizeof job->err);
 }
@@ -606,6 +671,43 @@ static const char *status_name(job_status_t s)
     return "?";
 }
 
+void pipeline_coco_sink_free(pipeline_coco_sink_t *sink)
+{
+    for (size_t i = 0; i < sink->count; i++)
+        free(sink->entries[i].file_name);
+    free(sink->entries);
+    memset(sink, 0, sizeof *sink);
+}
+
+/* Keeps a written (or kept) output for the COCO file. */
+static void collect_coco_entry(pipeline_coco_sink_t *sink, const job_t *job)
+{
+    if (sink->out_of_memory)
+        return;
+    if (sink->count == sink->cap) {
+        size_t cap = sink->cap ? 2 * sink->cap : 256;
+        pipeline_coco_entry_t *grown = realloc(sink->entries, cap * sizeof *grown);
+        if (grown == NULL) {
+            sink->out_of_memory = 1;
+            return;
+        }
+        sink->entries = grown;
+        sink->cap = cap;
+    }
+    char *name = path_join(job->paths.subdir, job->plan.out_name);
+    if (name == NULL) {
+        sink->out_of_memory = 1;
+        return;
+    }
+    sink->entries[sink->count++] = (pipeline_coco_entry_t){
+        .input = job->index,
+        .copy = job->plan.copy,
+        .file_name = name,
+        .width = (unsigned)job->width,
+        .height = (unsigned)job->height,
+    };
+}
+
 /* Prints a finished job's line or error, writes its manifest record and
  * releases what it holds. */
 static void emit(pipeline_t *pl, job_t *job)
@@ -637,8 +739,19 @@ static void emit(pipeline_t *pl, job_t *job)
         st->written += job->status == JOB_OK;
         st->existing += job->status == JOB_EXISTING;
         st->planned += job->status == JOB_PLANNED;
-        st->labels_copied += job->label > 0;
-        if (job->label < 0) {
+        st->labels_copied += job->label_files;
+        if (job->label_bad[0]) {
+            report_file_error(job->label_bad, "%s; the image is written without it",
+                              job->label_bad_reason);
+            st->labels_failed++;
+        }
+        if (job->status != JOB_PLANNED && !job->original && cfg->coco_sink != NULL &&
+            cfg->coco_images[job->index] >= 0)
+            collect_coco_entry(cfg->coco_sink, job);
+        if (job->label < 0 && job->first_of_input) {
+            if (st->labels_missing < RUN_STATS_MISSING_NAMED)
+                snprintf(st->missing_named[st->labels_missing], sizeof st->missing_named[0],
+                         "%s", shown_in);
             st->labels_missing++;
             if (cfg->verbose)
                 report_file_warning(shown_in, "no label in %s", cfg->labels.dir);
@@ -657,19 +770,19 @@ static void emit(pipeline_t *pl, job_t *job)
                             noise_mode_name((noise_mode_t)job->plan.fallback_from));
     else if (job->status == JOB_OK && job->partners_failed_count > 0 && cfg->verbose)
         report_file_warning(shown_in, "%s; drew %s instead", job->partner_err,
-                            cfg->names[job->plan.partner]);
+                            partner_name(job));
     if (cfg->manifest != NULL) {
         int pic = job->plan.partner >= 0;
         const char *failed[PLAN_PARTNER_TRIES];
         for (unsigned i = 0; i < job->partners_failed_count; i++)
-            failed[i] = cfg->names[job->partners_failed[i]];
+            failed[i] = plan_partner_name(&cfg->plan, cfg->names, (long)job->partners_failed[i]);
         manifest_record_t r = {
             .input = shown_in,
             .output = job->paths.out_path != NULL ? job->paths.out_path : "",
             .mode = job->original ? "original" : noise_mode_name(job->plan.mode),
             .has_strength = !job->original && job->plan.mode != NOISE_NONE,
             .strength = job->plan.strength,
-            .partner = pic ? cfg->names[job->plan.partner] : NULL,
+            .partner = pic ? partner_name(job) : NULL,
             .partners_failed = failed,
             .partners_failed_count = job->partners_failed_count,
             .fallback_from = job->plan.fallback_from >= 0
@@ -772,14 +885,25 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
     memset(&pl, 0, sizeof pl);
     pl.cfg = cfg;
     pl.stats = *stats;
+    pl.layout = (output_layout_t){
+        .in_dir = cfg->in_dir,
+        .out_dir = cfg->out_dir,
+        .partner_dir = partners_are_inputs(cfg) ? cfg->in_dir : cfg->partner_dir,
+        .flat = cfg->flat_outputs,
+    };
     pl.total_jobs = cfg->selected_count * jobs_per_input(cfg);
     /* Writing beside the inputs: every input's name is taken from the
      * start, so that no output replaces one. */
     if (output_names_init(&pl.names, cfg->names, cfg->count, cfg->in_dir, cfg->out_is_in_dir) != 0)
         return -1;
     output_names_configure(&pl.names, cfg->plan.format, cfg->labels.dir != NULL);
-    if (output_names_reserve_earlier(&pl.names, cfg->earlier, cfg->earlier_count,
-                                     cfg->skip_existing) != 0 ||
+    if (!partners_are_inputs(cfg)) {
+        pl.names.other_partners = cfg->plan.partners->names;
+        pl.names.other_partner_count = cfg->plan.partners->count;
+    }
+    /* Earlier outputs found in place are kept: a rerun with the same seed
+     * writes nothing new and fails nothing. */
+    if (output_names_reserve_earlier(&pl.names, cfg->earlier, cfg->earlier_count, 1) != 0 ||
         (cfg->labels.dir != NULL && fileio_same_file(cfg->labels.dir, cfg->labels.out) &&
          output_names_reserve_labels(&pl.names) != 0)) {
         output_names_free(&pl.names);
@@ -792,7 +916,8 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
         return -1;
     }
     pl.jobs = calloc(pl.ring.capacity, sizeof *pl.jobs);
-    pl.unusable = calloc(cfg->count ? cfg->count : 1, sizeof *pl.unusable);
+    pl.unusable_count = cfg->count + (partners_are_inputs(cfg) ? 0 : cfg->plan.partners->count);
+    pl.unusable = calloc(pl.unusable_count ? pl.unusable_count : 1, sizeof *pl.unusable);
     if (pl.jobs == NULL || pl.unusable == NULL ||
         membudget_init(&pl.budget, cfg->max_memory ? cfg->max_memory : UINT64_MAX) != 0) {
         free(pl.jobs);
@@ -832,7 +957,7 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
     pl.stats.memory_peak = pl.budget.peak;
     pl.stats.memory_waits = pl.budget.waits;
     membudget_destroy(&pl.budget);
-    for (size_t i = 0; i < cfg->count; i++)
+    for (size_t i = 0; i < pl.unusable_count; i++)
         free(atomic_load(&pl.unusable[i]));
     free(pl.unusable);
     free(pl.jobs);

@@ -2,6 +2,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,14 +80,114 @@ static noise_mode_t draw_mode(const plan_config_t *cfg, rng_t *rng)
     return (noise_mode_t)last;  /* only reached through rounding at the top */
 }
 
-/* Draws a partner for input `index`: uniform over the other images; the
- * image itself only when it is alone. */
-static size_t draw_partner(rng_t *rng, size_t count, size_t index)
+/* Draws a partner for input `index`: uniform over the other images of its
+ * pool; the image itself only when it is alone. Without pools the pool is
+ * every input, and the draws are those made before pools existed. */
+static size_t draw_partner(const plan_config_t *cfg, rng_t *rng, size_t count, size_t index)
 {
-    if (count <= 1)
-        return index;
-    size_t p = (size_t)rng_below(rng, count - 1);
-    return p >= index ? p + 1 : p;
+    const plan_pool_t *pool = cfg->partners != NULL ? &cfg->partners->pools[index] : NULL;
+    size_t n = pool != NULL ? pool->count : count;
+    long self = pool != NULL ? pool->self : (long)index;
+    size_t p;
+    if (self < 0) {
+        p = n > 1 ? (size_t)rng_below(rng, n) : 0;
+    } else if (n <= 1) {
+        p = (size_t)self;
+    } else {
+        p = (size_t)rng_below(rng, n - 1);
+        p = p >= (size_t)self ? p + 1 : p;
+    }
+    return pool != NULL ? pool->members[p] : p;
+}
+
+const char *plan_partner_name(const plan_config_t *cfg, char *const *names, long partner)
+{
+    if (partner < 0)
+        return NULL;
+    return cfg->partners != NULL ? cfg->partners->names[partner] : names[partner];
+}
+
+/* The length of a name's folder part ("a/b/c.jpg": 3). */
+static size_t folder_length(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    return slash != NULL ? (size_t)(slash - name) : 0;
+}
+
+/* Orders two names by folder part alone. */
+static int compare_folders(const char *a, const char *b)
+{
+    size_t la = folder_length(a), lb = folder_length(b);
+    int c = memcmp(a, b, la < lb ? la : lb);
+    return c != 0 ? c : (la > lb) - (la < lb);
+}
+
+/* Orders input indices by folder, then index. */
+static char *const *sort_names;
+static int compare_by_folder(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = compare_folders(sort_names[x], sort_names[y]);
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
+int plan_partners_by_folder(char *const *names, size_t count, plan_partners_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->names = names;
+    out->count = count;
+    out->pool_count = count;
+    out->members = malloc((count ? count : 1) * sizeof *out->members);
+    out->pools = malloc((count ? count : 1) * sizeof *out->pools);
+    if (out->members == NULL || out->pools == NULL) {
+        plan_partners_free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++)
+        out->members[i] = i;
+    /* qsort has no context argument in C11; planning is single-threaded. */
+    sort_names = names;
+    if (count > 1)
+        qsort(out->members, count, sizeof *out->members, compare_by_folder);
+    /* Each run of one folder is a pool, in input order. */
+    for (size_t start = 0; start < count;) {
+        size_t end = start + 1;
+        while (end < count &&
+               compare_folders(names[out->members[start]], names[out->members[end]]) == 0)
+            end++;
+        for (size_t k = start; k < end; k++)
+            out->pools[out->members[k]] = (plan_pool_t){ out->members + start, end - start,
+                                                         (long)(k - start) };
+        start = end;
+    }
+    return 0;
+}
+
+int plan_partners_from(char *const *partner_names, size_t partner_count, size_t count,
+                       plan_partners_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->names = partner_names;
+    out->count = partner_count;
+    out->pool_count = count;
+    out->members = malloc((partner_count ? partner_count : 1) * sizeof *out->members);
+    out->pools = malloc((count ? count : 1) * sizeof *out->pools);
+    if (out->members == NULL || out->pools == NULL) {
+        plan_partners_free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < partner_count; i++)
+        out->members[i] = i;
+    for (size_t i = 0; i < count; i++)
+        out->pools[i] = (plan_pool_t){ out->members, partner_count, -1 };
+    return 0;
+}
+
+void plan_partners_free(plan_partners_t *p)
+{
+    free(p->members);
+    free(p->pools);
+    memset(p, 0, sizeof *p);
 }
 
 /* Ranges draw one number; fixed strengths draw none, so the default plans
@@ -104,7 +205,8 @@ static double draw_strength(const plan_config_t *cfg, noise_mode_t mode, rng_t *
 static int name_output(const plan_config_t *cfg, char *const *names, size_t index, plan_t *plan)
 {
     char *partner_stem = NULL;
-    if (plan->partner >= 0 && (partner_stem = path_stem(names[plan->partner])) == NULL)
+    if (plan->partner >= 0 &&
+        (partner_stem = path_stem(plan_partner_name(cfg, names, plan->partner))) == NULL)
         return -1;
     /* The tag; the partner's stem may be long, so it is appended below. */
     const char *base = partner_stem ? (plan->mode == NOISE_ADD_PIC ? "add_" : "mix_")
@@ -139,7 +241,7 @@ int plan_make(const plan_config_t *cfg, char *const *names, size_t count,
     out->out_name = NULL;
     out->format = plan_output_format(names[index], cfg->format);
     if (noise_mode_needs_partner(out->mode))
-        out->partner = (long)draw_partner(&out->rng, count, index);
+        out->partner = (long)draw_partner(cfg, &out->rng, count, index);
     out->strength = draw_strength(cfg, out->mode, &out->rng);
     return name_output(cfg, names, index, out);
 }
@@ -147,7 +249,7 @@ int plan_make(const plan_config_t *cfg, char *const *names, size_t count,
 int plan_redraw_partner(const plan_config_t *cfg, char *const *names, size_t count,
                         size_t index, plan_t *plan)
 {
-    plan->partner = (long)draw_partner(&plan->rng, count, index);
+    plan->partner = (long)draw_partner(cfg, &plan->rng, count, index);
     return name_output(cfg, names, index, plan);
 }
 
@@ -264,8 +366,9 @@ static int compare_stem_length(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-int plan_split_earlier_outputs(char **names, size_t *count, int format, char ***earlier,
-                               size_t *earlier_count)
+int plan_split_earlier_outputs(char **names, size_t *count, int format,
+                               char *const *other_partners, size_t other_count,
+                               char ***earlier, size_t *earlier_count)
 {
     size_t n = *count;
     *earlier = NULL;
@@ -276,6 +379,13 @@ int plan_split_earlier_outputs(char **names, size_t *count, int format, char ***
     unsigned char *is_output = calloc(n, 1);
     nameset_t stems = { 0 }, partners = { 0 };
     int rc = order != NULL && is_output != NULL ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < other_count; i++) {
+        size_t first;
+        char *stem = path_stem(other_partners[i]);
+        if (stem == NULL || nameset_add(&partners, stem, SIZE_MAX, &first) < 0)
+            rc = -1;
+        free(stem);
+    }
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const char *base = path_basename(names[i]);
         const char *dot = strrchr(base, '.');

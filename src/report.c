@@ -165,6 +165,21 @@ void report_stage_times(const run_stats_t *s, uint64_t budget)
     fputc('\n', stderr);
 }
 
+void report_missing_labels(const run_stats_t *s, const char *labels_dir)
+{
+    if (s->labels_missing == 0)
+        return;
+    clear_progress();
+    fprintf(stderr, "noiseaug: %zu image%s no label in %s: ", s->labels_missing,
+            s->labels_missing == 1 ? " has" : "s have", labels_dir);
+    size_t named = s->labels_missing < RUN_STATS_MISSING_NAMED ? s->labels_missing
+                                                                : RUN_STATS_MISSING_NAMED;
+    for (size_t i = 0; i < named; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", s->missing_named[i]);
+    fprintf(stderr, "%s (YOLO reads an image without one as background; -v names each, "
+            "--require-labels fails them)\n", s->labels_missing > named ? ", ..." : "");
+}
+
 void report_summary(const run_stats_t *s)
 {
     if (display.quiet)
@@ -180,7 +195,10 @@ void report_summary(const run_stats_t *s)
         fprintf(stderr, ", %zu planned (dry run)", s->planned);
     if (s->cancelled)
         fprintf(stderr, ", %zu not started (interrupted)", s->cancelled);
-    if (s->labels_copied || s->labels_missing)
-        fprintf(stderr, ", %zu labels copied, %zu missing", s->labels_copied, s->labels_missing);
+    if (s->labels_copied || s->labels_missing || s->labels_failed)
+        fprintf(stderr, ", %zu label files written, %zu images without a label",
+                s->labels_copied, s->labels_missing);
+    if (s->labels_failed)
+        fprintf(stderr, ", %zu unreadable", s->labels_failed);
     fprintf(stderr, " in %.2f s (%.1f images/s), seed %" PRIu64 "\n", s->seconds, rate, s->seed);
 }

@@ -8,11 +8,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "codec.h"
 #include "fileio.h"
@@ -95,11 +97,53 @@ static const char *why_not_a_file(int dir_fd, const char *name)
 /* The growing arrays of a list being built. */
 typedef struct {
     scan_list_t *list;
+    const scan_options_t *opts;
     size_t name_cap, reject_cap, unread_cap;
-    int has_exclude;          /* a folder never scanned (OUT_DIR) */
-    dev_t exclude_dev;
-    ino_t exclude_ino;
+    int explicit;             /* entries were named one by one (a list, operands) */
+    size_t skip_count;        /* folders never scanned (OUT_DIR, LABELS_OUT) */
+    dev_t skip_dev[SCAN_MAX_SKIP_DIRS];
+    ino_t skip_ino[SCAN_MAX_SKIP_DIRS];
 } builder_t;
+
+static void builder_start(builder_t *b, scan_list_t *list, const scan_options_t *opts)
+{
+    static const scan_options_t none;
+    memset(list, 0, sizeof *list);
+    memset(b, 0, sizeof *b);
+    b->list = list;
+    b->opts = opts != NULL ? opts : &none;
+    for (size_t i = 0; i < SCAN_MAX_SKIP_DIRS; i++) {
+        struct stat st;
+        if (b->opts->skip_dirs[i] != NULL && stat(b->opts->skip_dirs[i], &st) == 0) {
+            b->skip_dev[b->skip_count] = st.st_dev;
+            b->skip_ino[b->skip_count++] = st.st_ino;
+        }
+    }
+}
+
+/* fnmatch against the whole relative path when the pattern has a '/',
+ * else against the last component, as rsync and find's -name do. */
+static int glob_matches(const char *pattern, const char *name)
+{
+    if (strchr(pattern, '/') != NULL)
+        return fnmatch(pattern, name, FNM_PATHNAME) == 0;
+    return fnmatch(pattern, path_basename(name), 0) == 0;
+}
+
+static int any_glob_matches(char *const *patterns, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (glob_matches(patterns[i], name))
+            return 1;
+    return 0;
+}
+
+int scan_glob_takes(const scan_options_t *opts, const char *name)
+{
+    if (opts->include_count > 0 && !any_glob_matches(opts->include, opts->include_count, name))
+        return 0;
+    return !any_glob_matches(opts->exclude, opts->exclude_count, name);
+}
 
 /* Files an entry that is named like an image, or a folder, but cannot be
  * read, with its reason. Returns 0, or -1 when memory is short. */
@@ -121,9 +165,26 @@ static int add_entry(builder_t *b, const char *name, int at, const char *leaf)
 {
     scan_list_t *list = b->list;
     const char *ext = path_ext(leaf);
-    if (!codec_can_read_ext(ext)) {
+    if (!scan_glob_takes(b->opts, name)) {
+        /* Left out on request: counted, never a failure. */
+        list->excluded += codec_can_read_ext(ext);
         list->skipped++;
+        return 0;
+    }
+    if (!codec_can_read_ext(ext)) {
         const char *format = scan_unread_format(ext);
+        if (b->explicit) {
+            /* Named on purpose: skipping it in silence would hide a typo
+             * or a format noiseaug does not read. */
+            char reason[160];
+            if (format != NULL)
+                snprintf(reason, sizeof reason, "not read: noiseaug cannot read %s files", format);
+            else
+                snprintf(reason, sizeof reason, "not read: '.%s' is not an image extension "
+                         "noiseaug reads", ext);
+            return add_reject(b, name, reason);
+        }
+        list->skipped++;
         if (format == NULL)
             return 0;
         scan_unread_t u = { strdup(name), format };
@@ -147,13 +208,20 @@ static int add_entry(builder_t *b, const char *name, int at, const char *leaf)
     return -1;
 }
 
-/* True for the excluded folder (OUT_DIR inside IN_DIR): its files are this
- * run's outputs, or an earlier run's, never inputs. */
-static int is_excluded(const builder_t *b, int at, const char *leaf)
+/* True for a folder never scanned: OUT_DIR or LABELS_OUT inside IN_DIR,
+ * whose files are this run's outputs, or an earlier run's, never inputs;
+ * or one an --exclude glob names. */
+static int is_excluded(const builder_t *b, int at, const char *leaf, const char *name)
 {
+    if (any_glob_matches(b->opts->exclude, b->opts->exclude_count, name))
+        return 1;
     struct stat st;
-    return b->has_exclude && fstatat(at, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-           st.st_dev == b->exclude_dev && st.st_ino == b->exclude_ino;
+    if (b->skip_count == 0 || fstatat(at, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return 0;
+    for (size_t i = 0; i < b->skip_count; i++)
+        if (st.st_dev == b->skip_dev[i] && st.st_ino == b->skip_ino[i])
+            return 1;
+    return 0;
 }
 
 /* True for an entry that is a directory itself, not a link to one:
@@ -169,7 +237,7 @@ static int is_real_directory(int at, const struct dirent *e)
 }
 
 /* Lists root/prefix into b, descending when recursive. */
-static int scan_into(builder_t *b, const char *root, const char *prefix, int recursive)
+static int scan_into(builder_t *b, const char *root, const char *prefix)
 {
     char *path = *prefix ? path_join(root, prefix) : strdup(root);
     if (path == NULL)
@@ -197,16 +265,18 @@ static int scan_into(builder_t *b, const char *root, const char *prefix, int rec
             rc = -1;
             break;
         }
-        if (is_real_directory(dirfd(d), e) && is_excluded(b, dirfd(d), e->d_name)) {
+        if (is_real_directory(dirfd(d), e) && is_excluded(b, dirfd(d), e->d_name, name)) {
             /* OUT_DIR inside IN_DIR: left out, not even counted. */
         } else if (is_real_directory(dirfd(d), e)) {
             /* Directories are not files: without -r they are not counted,
              * except one named like an image (x.jpg), which surely was
              * meant to be one, so it is reported. */
-            if (recursive)
-                rc = scan_into(b, root, name, recursive);
+            if (b->opts->recursive)
+                rc = scan_into(b, root, name);
             else if (codec_can_read_ext(path_ext(e->d_name)))
                 rc = add_entry(b, name, dirfd(d), e->d_name);
+            else
+                b->list->subdirs++;
         } else {
             rc = add_entry(b, name, dirfd(d), e->d_name);
         }
@@ -231,17 +301,11 @@ static void sort_list(scan_list_t *list, int keep_order)
     sort_array(list->unread, list->unread_count, sizeof *list->unread, compare_unread);
 }
 
-int scan_dir(const char *dir, int recursive, const char *exclude, scan_list_t *list)
+int scan_dir(const char *dir, const scan_options_t *opts, scan_list_t *list)
 {
-    memset(list, 0, sizeof *list);
-    builder_t b = { list, 0, 0, 0, 0, 0, 0 };
-    struct stat st;
-    if (exclude != NULL && stat(exclude, &st) == 0) {
-        b.has_exclude = 1;
-        b.exclude_dev = st.st_dev;
-        b.exclude_ino = st.st_ino;
-    }
-    if (scan_into(&b, dir, "", recursive) != 0) {
+    builder_t b;
+    builder_start(&b, list, opts);
+    if (scan_into(&b, dir, "") != 0) {
         int saved = errno ? errno : ENOMEM;
         scan_free(list);
         errno = saved;
@@ -253,32 +317,77 @@ int scan_dir(const char *dir, int recursive, const char *exclude, scan_list_t *l
     return 0;
 }
 
-int scan_from_list(FILE *in, int nul_separated, scan_list_t *list)
+/* Files an entry named on purpose, relative to `at`. Returns 0, or -1
+ * when memory is short. */
+static int add_named(builder_t *b, int at, const char *name)
 {
-    memset(list, 0, sizeof *list);
-    builder_t b = { list, 0, 0, 0, 0, 0, 0 };
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int rc = 0;
-    while (rc == 0 && (n = getdelim(&line, &cap, nul_separated ? '\0' : '\n', in)) > 0) {
-        if (line[n - 1] == (nul_separated ? '\0' : '\n'))
-            line[--n] = '\0';
-        if (n == 0)
-            continue;  /* empty entries mean nothing */
-        rc = add_entry(&b, line, AT_FDCWD, line);
-    }
-    int failed = rc != 0 || ferror(in);
-    free(line);
-    if (failed) {
-        scan_free(list);
-        errno = errno ? errno : ENOMEM;
+    b->explicit = 1;
+    return add_entry(b, name, at, name);
+}
+
+/* The folder list entries are relative to, as a descriptor. */
+static int open_base(const scan_options_t *opts)
+{
+    if (opts == NULL || opts->base == NULL)
+        return AT_FDCWD;
+    return open(opts->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int finish_named(builder_t *b, int rc)
+{
+    if (rc != 0) {
+        int saved = errno ? errno : ENOMEM;
+        scan_free(b->list);
+        errno = saved;
         return -1;
     }
     /* The list's own order is kept: it is the user's, and it is as
      * repeatable as a sorted one. Messages are still sorted. */
-    sort_list(list, 1);
+    sort_list(b->list, 1);
     return 0;
+}
+
+int scan_from_list(FILE *in, const scan_options_t *opts, scan_list_t *list)
+{
+    builder_t b;
+    builder_start(&b, list, opts);
+    int at = open_base(opts);
+    if (at == -1)
+        return finish_named(&b, -1);
+    int nul = b.opts->nul_separated;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+    errno = 0;
+    while (rc == 0 && (n = getdelim(&line, &cap, nul ? '\0' : '\n', in)) > 0) {
+        if (line[n - 1] == (nul ? '\0' : '\n'))
+            line[--n] = '\0';
+        /* A list written on Windows ends its lines with CRLF: the CR is the
+         * line's end, not the last byte of a name. */
+        if (!nul && n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        if (n == 0)
+            continue;  /* empty entries mean nothing */
+        rc = add_named(&b, at, line);
+    }
+    if (rc == 0 && ferror(in))
+        rc = -1;
+    free(line);
+    if (at != AT_FDCWD)
+        close(at);
+    return finish_named(&b, rc);
+}
+
+int scan_from_args(char *const *paths, size_t count, const scan_options_t *opts,
+                   scan_list_t *list)
+{
+    builder_t b;
+    builder_start(&b, list, opts);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < count; i++)
+        rc = add_named(&b, AT_FDCWD, paths[i]);
+    return finish_named(&b, rc);
 }
 
 void scan_free(scan_list_t *list)

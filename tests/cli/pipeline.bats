@@ -25,7 +25,8 @@ lines_without() {
     run_split --seed 4 --labels "$LABELS" --labels-out "$BATS_TEST_TMPDIR/lab" \
         "$in" "$BATS_TEST_TMPDIR/img"
     [ "$status" -eq 0 ]
-    [[ "$err" == *"7 labels copied, 1 missing"* ]]
+    [[ "$err" == *"7 label files written, 1 images without a label"* ]]
+    grep -q "^noiseaug: 1 image has no label in $LABELS: $in/unlabelled.png " <<<"$err"
     while IFS= read -r line; do
         local i="${line%% --> *}" o="${line##* --> }"
         local stem in_stem
@@ -255,8 +256,8 @@ PY
                 "--shard a/2 a b" "--skip-existing a b" "--ps-amount 2 a b" \
                 "--blend 0.5:0.2 a b" "--mix-rate -1 a b" "--gauss-weight x a b" \
                 "-m ps:0 a b" "-m ps:x a b" "--format gif a b" "-q 0 a b" "-q 101 a b" \
-                "--label-ext .csv a b" "--labels-out x a b" "-0 a b" \
-                "--files-from l a b" "--files-from l" "-r --files-from l o" \
+                "--labels-out x a b" "-0 a b" \
+                "--files-from l a b c" "--files-from l" "-r --files-from l o" \
                 "--max-pixels 0 a b"; do
         # shellcheck disable=SC2086
         run_split $args

@@ -20,7 +20,8 @@ static void paths_are_made_once_with_mirrored_folders(void **state)
     (void)state;
     output_paths_t p;
     char err[256];
-    assert_int_equal(output_paths_make(&p, "in", "out/", "x/y/a.jpg", "a_add_b.jpg",
+    output_layout_t in_dir = { "in", "out/", "in", 0 };
+    assert_int_equal(output_paths_make(&p, &in_dir, "x/y/a.jpg", "a_add_b.jpg",
                                        "z/b.png", err, sizeof err), 0);
     assert_string_equal(p.in_path, "in/x/y/a.jpg");
     assert_string_equal(p.partner_path, "in/z/b.png");
@@ -29,11 +30,21 @@ static void paths_are_made_once_with_mirrored_folders(void **state)
     assert_string_equal(p.out_path, "out/x/y/a_add_b.jpg");
     output_paths_free(&p);
     /* Listed inputs (no IN_DIR) are opened as listed, mirrored inside. */
-    assert_int_equal(output_paths_make(&p, NULL, "out", "/data/a.jpg", "a_ps.jpg", NULL,
+    output_layout_t listed = { NULL, "out", NULL, 0 };
+    assert_int_equal(output_paths_make(&p, &listed, "/data/a.jpg", "a_ps.jpg", NULL,
                                        err, sizeof err), 0);
     assert_string_equal(p.in_path, "/data/a.jpg");
     assert_null(p.partner_path);
     assert_string_equal(p.out_path, "out/data/a_ps.jpg");
+    output_paths_free(&p);
+    /* Image operands land straight in OUT_DIR, as cp puts them; partners
+     * from --partners DIR are found there. */
+    output_layout_t operands = { NULL, "out", "bg", 1 };
+    assert_int_equal(output_paths_make(&p, &operands, "/data/x/a.jpg", "a_add_c.jpg", "c.png",
+                                       err, sizeof err), 0);
+    assert_string_equal(p.out_path, "out/a_add_c.jpg");
+    assert_string_equal(p.partner_path, "bg/c.png");
+    assert_string_equal(p.subdir, "");
     output_paths_free(&p);
 }
 
@@ -42,7 +53,8 @@ static void dotdot_is_refused_but_the_input_is_still_named(void **state)
     (void)state;
     output_paths_t p;
     char err[256];
-    assert_int_equal(output_paths_make(&p, NULL, "out", "../a.jpg", "a_ps.jpg", NULL,
+    output_layout_t listed = { NULL, "out", NULL, 0 };
+    assert_int_equal(output_paths_make(&p, &listed, "../a.jpg", "a_ps.jpg", NULL,
                                        err, sizeof err), -1);
     assert_string_equal(err, "path has a '..' component, which would lead out of the output "
                              "folder; not processed");
@@ -159,39 +171,6 @@ static void put(const char *dir, const char *name, const char *text)
                                          0644, err, sizeof err), 0);
 }
 
-static void labels_follow_the_output_name_and_folder(void **state)
-{
-    char *labels_dir = path_join(*state, "labels"), *sub = path_join(labels_dir, "x");
-    char *out = path_join(*state, "out");
-    put(sub, "a.txt", "0 0.5 0.5 0.1 0.1\n");
-    put(sub, "a.xml", "<annotation/>");
-    char *const exts[] = { ".txt", ".json", ".xml" };
-    output_labels_t labels = { labels_dir, out, exts, 3, 0, 0644 };
-    char err[256];
-    assert_int_equal(output_copy_labels(&labels, "x", "x/a.jpg", "a_ps.jpg", err, sizeof err), 1);
-    char *copied = path_join(out, "x/a_ps.txt");
-    unsigned char *data;
-    size_t len;
-    assert_int_equal(fileio_read_all(copied, &data, &len, err, sizeof err), 0);
-    assert_memory_equal(data, "0 0.5 0.5 0.1 0.1\n", len);
-    free(data);
-    free(copied);
-    copied = path_join(out, "x/a_ps.xml");
-    assert_true(output_exists(copied));
-    free(copied);
-    /* No label: 0, and nothing is written. */
-    assert_int_equal(output_copy_labels(&labels, "x", "x/b.jpg", "b_ps.jpg", err, sizeof err), 0);
-    copied = path_join(out, "x/b_ps.txt");
-    assert_false(output_exists(copied));
-    free(copied);
-    /* Labels written beside themselves (an original in place) are left. */
-    output_labels_t in_place = { labels_dir, labels_dir, exts, 1, 0, 0644 };
-    assert_int_equal(output_copy_labels(&in_place, "x", "x/a.jpg", "a.jpg", err, sizeof err), 1);
-    free(labels_dir);
-    free(sub);
-    free(out);
-}
-
 /* The last guard knows inputs by file, not by name: a hard link and a
  * symbolic link to an input are that input. */
 static void inputs_are_known_by_device_and_inode(void **state)
@@ -225,8 +204,6 @@ int main(void)
         cmocka_unit_test(in_place_no_output_takes_an_inputs_name),
         cmocka_unit_test(a_name_no_other_input_can_write_is_unique),
         cmocka_unit_test(labels_are_claimed_by_stem),
-        cmocka_unit_test_setup_teardown(labels_follow_the_output_name_and_folder, scratch_make,
-                                        scratch_remove),
         cmocka_unit_test_setup_teardown(inputs_are_known_by_device_and_inode, scratch_make,
                                         scratch_remove),
     };

@@ -266,7 +266,7 @@ static void earlier_outputs_are_told_from_inputs(void **state)
         names[i] = given[i];
     size_t count = n, earlier_count;
     char **earlier;
-    assert_int_equal(plan_split_earlier_outputs(names, &count, -1, &earlier, &earlier_count), 0);
+    assert_int_equal(plan_split_earlier_outputs(names, &count, -1, NULL, 0, &earlier, &earlier_count), 0);
     const char *want_in[] = { "a.jpg", "a_ps.png", "a_ps_ps.jpg", "b.png", "b_add_zz.png",
                               "c_ps.jpg", "sub/a_ps.jpg", "sub/d.png", "b_addPic.png" };
     const char *want_out[] = { "a_ps.jpg", "a_add_b.jpg", "a_mix_b_3.jpg", "a_addGauss_12.jpg",
@@ -281,7 +281,7 @@ static void earlier_outputs_are_told_from_inputs(void **state)
     /* Only the images: nothing moves. */
     char *plain[] = { "x.png", "y.png" };
     count = 2;
-    assert_int_equal(plan_split_earlier_outputs(plain, &count, -1, &earlier, &earlier_count), 0);
+    assert_int_equal(plan_split_earlier_outputs(plain, &count, -1, NULL, 0, &earlier, &earlier_count), 0);
     assert_int_equal(count, 2);
     assert_int_equal(earlier_count, 0);
     assert_null(earlier);
