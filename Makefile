@@ -208,10 +208,11 @@ clean:
 BENCH_PACKAGES := python3 python3-opencv python3-numba imagemagick
 bench: deps
 	-@./tools/install-deps $(BENCH_PACKAGES)
-	$(MAKE) CODEC=turbo noiseaug build/turbo/kernels build/turbo/pngtune build/turbo/gen_samples
+	$(MAKE) CODEC=turbo noiseaug build/turbo/kernels build/turbo/pngtune build/turbo/gen_samples \
+	    build/turbo/cocobench
 	/usr/bin/env python3 bench/run.py | tee build/bench/README-table.md
 
-$(BUILD)/kernels $(BUILD)/pngtune: $(BUILD)/%: bench/%.c $(LIB_OBJ)
+$(BUILD)/kernels $(BUILD)/pngtune $(BUILD)/cocobench: $(BUILD)/%: bench/%.c $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # The noise kernels are the one place where -O3's vectoriser pays (make

@@ -209,6 +209,42 @@ def scan_time():
     return res.stdout.strip()
 
 
+def coco_figures():
+    """--coco on a file of train2017's size (tools/gen_coco.py: 118,287
+    images, 860,001 annotations, about 450 MB): bench/cocobench loads it and
+    writes one output per image, 3 times; Python's json.load of the same
+    file is the baseline, run alternately with it."""
+    folder = os.path.join(WORK, "coco")
+    source = os.path.join(folder, "instances.json")
+    os.makedirs(folder, exist_ok=True)
+    if not os.path.exists(source):
+        log("bench: generating the COCO file (about 450 MB, once)")
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_coco.py"), source],
+                       check=True)
+    bench = os.path.join(BUILD, "cocobench")
+    out = os.path.join(folder, "out.json")
+    load, write, rss, py, py_rss = [], [], [], [], []
+    for _ in range(3):
+        fields = subprocess.run([bench, source, out], capture_output=True, text=True,
+                                check=True).stdout.split()
+        load.append(float(fields[0]))
+        write.append(float(fields[1]))
+        rss.append(int(fields[2]))
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c",
+                                 "import json, sys; json.load(open(sys.argv[1]))", source])
+        _, status, usage = os.wait4(proc.pid, 0)
+        py.append(time.perf_counter() - start)
+        py_rss.append(usage.ru_maxrss)
+    size = os.path.getsize(source) / 2**20
+    med = statistics.median
+    return (f"COCO file of train2017's size ({size:.0f} MiB, {fields[3]} images, "
+            f"{fields[4]} annotations), median of 3: noiseaug loads it in {med(load):.1f} s "
+            f"and writes the outputs' file in {med(write):.1f} s, peak RSS "
+            f"{med(rss) / 1024:.0f} MiB; Python's json.load alone takes {med(py):.1f} s and "
+            f"{med(py_rss) / 1024:.0f} MiB.\n")
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     corpus, corpus_kind = corpus_dir()
@@ -303,6 +339,7 @@ def main():
         md.append(f"| {count} | {mib:.1f} | {secs:.1f} | {code} |")
     md.append("")
     md.append(scan_time().replace("scan of", "Scan of") + ".\n")
+    md.append(coco_figures())
 
     text = "\n".join(md)
     with open(os.path.join(WORK, "results.md"), "w") as f:

@@ -569,6 +569,16 @@ int coco_write(const coco_t *c, const char *path, const long *inputs, size_t inp
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    /* The new ids run past the largest ones; they must stay 64-bit. */
+    double last_image = (double)c->max_image_id + (double)input_count * copies;
+    double last_ann = (double)c->max_ann_id + (double)prefix[input_count] * copies;
+    if (last_image >= 9.2e18 || last_ann >= 9.2e18) {
+        free(prefix);
+        snprintf(err, errlen, "the new ids would pass the largest 64-bit integer (the "
+                 "file's ids go up to %lld)", (long long)(c->max_image_id > c->max_ann_id
+                                                      ? c->max_image_id : c->max_ann_id));
+        return -1;
+    }
     if (fileio_stream_open(path, &s, err, errlen) != 0) {
         free(prefix);
         return -1;

@@ -208,6 +208,12 @@ COCO_JSON="$SETS/coco/annotations/instances_train2017.json"
     grep -q "^noiseaug: $T/list.json: " <<<"$err"
     run_split --coco "$T/missing.json" "$SETS/coco/train2017" "$T/o"
     [ "$status" -eq 2 ]
+    # Ids that would overflow: the images are written, the file is not.
+    printf '{"images": [{"id": 9223372036854775800, "file_name": "000000000009.jpg"}], "annotations": []}' >"$T/big.json"
+    run_split --seed 1 -n 20 --coco "$T/big.json" "$SETS/coco/train2017" "$T/big"
+    [ "$status" -eq 1 ]
+    grep -q "^noiseaug: $T/big/big.json: cannot write the COCO file: the new ids would pass the largest 64-bit integer" <<<"$err"
+    [ ! -e "$T/big/big.json" ]
 }
 
 @test "COCO: --require-labels fails the images the file does not name" {
