@@ -83,11 +83,18 @@ static int fail_at(const coco_t *c, size_t at, char *err, size_t errlen, const c
 static json_t *load_value(const coco_t *c, size_t at, size_t *end, char *err, size_t errlen)
 {
     json_error_t jerr;
+    /* Duplicate keys are refused: the splice would replace the first "id"
+     * where a reader takes the last. */
     json_t *v = json_loadb((const char *)c->text + at, c->len - at,
-                           JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
+                           JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                           &jerr);
     if (v == NULL) {
         snprintf(err, errlen, "line %zu: not valid JSON: %s",
                  line_of(c, at + (size_t)(jerr.position > 0 ? jerr.position : 0)), jerr.text);
+        /* One line, and nothing a terminal would act on. */
+        for (char *p = err; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                *p = ' ';
         return NULL;
     }
     *end = at + (size_t)jerr.position;

@@ -227,6 +227,62 @@ static int warn_of_foreign_outputs(const cli_config_t *cli, const scan_list_t *l
     return 0;
 }
 
+/* A file the run writes besides its outputs (--manifest, --coco-out)
+ * must be neither an input nor named like an image, which an output or a
+ * later run's input could be. Returns 0, or -1 after saying why (exit 2). */
+static int check_side_file(const char *option, const char *path, const cli_config_t *cli,
+                           const scan_list_t *list)
+{
+    if (path == NULL)
+        return 0;
+    const codec_format_info_t *info = codec_format_info(codec_format_of_ext(path_ext(path)));
+    if (info != NULL && info->read != CODEC_READ_NO) {
+        report_file_error(path, "%s names an image file; give it a name such as out.json",
+                          option);
+        return -1;
+    }
+    struct stat st;
+    for (size_t i = 0; stat(path, &st) == 0 && i < list->count; i++) {
+        char *input = cli->in_dir != NULL ? path_join(cli->in_dir, list->names[i])
+                                          : strdup(list->names[i]);
+        int same = input != NULL && fileio_same_file(path, input);
+        free(input);
+        if (same) {
+            report_file_error(path, "%s is an input; never overwritten", option);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The folder of --coco-out, made up front like OUT_DIR, so that a run is
+ * never lost to a file that cannot be written at its end. */
+static int prepare_coco_out(const char *path)
+{
+    char *dir = strdup(path);
+    if (dir == NULL) {
+        report_error("out of memory");
+        return -1;
+    }
+    char *slash = strrchr(dir, '/');
+    const char *folder = slash == NULL ? "." : slash == dir ? "/" : (*slash = '\0', dir);
+    struct stat st;
+    int rc = 0;
+    if (fileio_mkdir_p(folder) != 0) {
+        report_file_error(folder, "cannot create directory for --coco-out: %s", strerror(errno));
+        rc = -1;
+    } else if (access(folder, W_OK | X_OK) != 0) {
+        report_file_error(folder, "cannot write in directory for --coco-out: %s",
+                          strerror(errno));
+        rc = -1;
+    } else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        report_file_error(path, "--coco-out is a directory");
+        rc = -1;
+    }
+    free(dir);
+    return rc;
+}
+
 /* Creates OUT_DIR (and LABELS_OUT) up front, so that an unusable output
  * folder is one clear error before any work. */
 static int prepare_outputs(const cli_config_t *cli)
@@ -367,7 +423,7 @@ int main(int argc, char **argv)
     if (cli.partners == CLI_PARTNERS_DIR)
         pooled = plan_partners_from(partner_images.names, partner_images.count, list.count,
                                     &partners) == 0 ? 1 : -1;
-    else if (cli.partners == CLI_PARTNERS_SAME_DIR && cli.recursive)
+    else if (cli.partners == CLI_PARTNERS_SAME_DIR && (cli.recursive || cli.files_from))
         pooled = plan_partners_by_folder(list.names, list.count, &partners) == 0 ? 1 : -1;
     if (pooled < 0) {
         report_error("out of memory");
@@ -414,7 +470,11 @@ int main(int argc, char **argv)
         status = EXIT_SOME_FAILED;
         goto out;
     }
-    if (!cli.dry_run && prepare_outputs(&cli) != 0)
+    if (check_side_file("--manifest", cli.manifest, &cli, &list) != 0 ||
+        check_side_file("--coco-out", coco != NULL ? cli.coco_out : NULL, &cli, &list) != 0)
+        goto out;
+    if (!cli.dry_run && ((coco != NULL && prepare_coco_out(cli.coco_out) != 0) ||
+                         prepare_outputs(&cli) != 0))
         goto out;
     if (cli.manifest != NULL && (manifest = fopen(cli.manifest, "w")) == NULL) {
         report_file_error(cli.manifest, "cannot create the manifest: %s", strerror(errno));

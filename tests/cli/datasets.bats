@@ -406,3 +406,54 @@ for line in open(sys.argv[1]):
     [ "$status" -eq 1 ]
     grep -qx "noiseaug: no image processed: --include/--exclude left out all 6 images of $SETS/inet" <<<"$err"
 }
+
+# --- adversary's findings ------------------------------------------------------
+
+@test "--coco-out and --manifest never replace an input; --coco-out's folder is made first" {
+    copy_set coco
+    local before
+    before="$(sha256sum "$T"/coco/train2017/*)"
+    run_split --seed 7 --coco "$COCO_JSON" --coco-out "$T/coco/train2017/000000000009.jpg" \
+        "$T/coco/train2017" "$T/o"
+    [ "$status" -eq 2 ]
+    grep -qx "noiseaug: $T/coco/train2017/000000000009.jpg: --coco-out names an image file; give it a name such as out.json" <<<"$err"
+    cp "$T/coco/annotations/instances_train2017.json" "$T/coco/train2017/notes.json"
+    run_split --seed 7 --manifest "$T/coco/train2017/000000000025.png" "$T/coco/train2017" "$T/o"
+    [ "$status" -eq 2 ]
+    [ "$before" = "$(sha256sum "$T"/coco/train2017/*.jpg "$T"/coco/train2017/*.png)" ]
+    [ ! -e "$T/o" ]
+    # The README's recipe, into folders that do not exist yet.
+    run_split --seed 7 --coco "$COCO_JSON" --coco-out "$T/aug/annotations/instances.json" \
+        "$T/coco/train2017" "$T/aug/train2017"
+    [ "$status" -eq 0 ]
+    [ -f "$T/aug/annotations/instances.json" ]
+    # A --coco-out that is a folder is refused before any work.
+    run_split --seed 7 --coco "$COCO_JSON" --coco-out "$T/aug" "$T/coco/train2017" "$T/x"
+    [ "$status" -eq 2 ]
+    [ ! -e "$T/x" ]
+}
+
+@test "COCO: duplicate keys are refused, and parse errors stay on one line" {
+    printf '{"images": [{"id": 1, "file_name": "a.jpg"}], "annotations": [{"id": 1, "image_id": 1, "id": 500}]}' >"$T/dup.json"
+    run_split --coco "$T/dup.json" "$SETS/coco/train2017" "$T/o"
+    [ "$status" -eq 2 ]
+    grep -qx "noiseaug: $T/dup.json: cannot read the COCO file: line 1: not valid JSON: duplicate object key near '\"id\"'" <<<"$err"
+    printf '{"info": "a\\\nb\033[31m", "images": [], "annotations": []}' >"$T/esc.json"
+    run_split --coco "$T/esc.json" "$SETS/coco/train2017" "$T/o"
+    [ "$status" -eq 2 ]
+    [ "$(wc -l <<<"$err")" -eq 1 ]
+    run ! grep -q $'\033' <<<"$err"
+}
+
+@test "partners: with --files-from LIST IN_DIR they stay in the listed folders too" {
+    (cd "$SETS/inet" && find . -type f | sed 's|^\./||' | sort) >"$T/list"
+    run_split --seed 7 -n 4 -m addPic,mixPic --manifest "$T/m.jsonl" --files-from "$T/list" \
+        "$SETS/inet" "$T/o"
+    [ "$status" -eq 0 ]
+    local pairs
+    pairs="$(partner_folders "$T/m.jsonl" "$SETS/inet")"
+    [ "$(wc -l <<<"$pairs")" -eq 24 ]
+    while IFS='|' read -r a b; do
+        [ "$a" = "$b" ] || { echo "$a drew from $b"; false; }
+    done <<<"$pairs"
+}
