@@ -56,7 +56,6 @@ typedef struct {
     /* Earlier outputs found beside the inputs (output_names_reserve_earlier),
      * keyed as outputs are; read-only once made, so workers may ask. */
     nameset_t earlier;
-    int keep_earlier;        /* --skip-existing: they may be claimed */
     int out_format;          /* --format (codec_format_t), or -1 */
     int labels;              /* labels are copied: they are named by output stem */
     char *const *other_partners;  /* --partners DIR's images, whose stems tags carry */
@@ -78,20 +77,16 @@ int output_names_init(output_names_t *names, char *const *inputs, size_t count,
                       const char *in_dir, int in_place);
 
 /* Reserves the names of earlier outputs found beside the inputs
- * (plan_split_earlier_outputs), names as inputs are given. An output
- * planned under one of them fails as "already there" unless keep is set
- * (--skip-existing), where the first input to claim it takes it, and the
- * worker keeps the file when it decodes whole. Returns 0, or -1 on OOM. */
-int output_names_reserve_earlier(output_names_t *names, char *const *earlier, size_t count,
-                                 int keep);
+ * (plan_split_earlier_outputs), names as inputs are given. The first input
+ * to plan an output under one of them takes it over, and the worker keeps
+ * the file when it decodes whole: a rerun in place writes nothing new.
+ * Returns 0, or -1 on OOM. */
+int output_names_reserve_earlier(output_names_t *names, char *const *earlier, size_t count);
 
 /* True when subdir/out_name is an earlier output's name (see above). Safe
  * from worker threads. */
 int output_names_is_earlier(const output_names_t *names, const char *subdir,
                             const char *out_name);
-
-/* The reason an output cannot take an earlier output's name, for err. */
-void output_names_earlier_reason(const char *out_name, char *err, size_t errlen);
 
 /* True when path is one of the inputs' files, by device and inode: the
  * last guard before an output is written, whatever the layout (an input

@@ -19,6 +19,10 @@ char *path_join3(const char *a, const char *b, const char *c);
  * ".." component would lead out of it (or with ENOMEM). */
 char *path_mirror_dir(const char *name);
 
+/* The folder a path lies in, as dirname(1) gives it: "." when there is
+ * no slash, "/" for a file at the root. */
+char *path_dir(const char *path);
+
 /* The last component of name (points into it). */
 const char *path_basename(const char *name);
 

@@ -281,10 +281,8 @@ int fileio_stream_open(const char *path, fileio_stream_t *s, char *err, size_t e
 {
     memset(s, 0, sizeof *s);
     s->slot = -1;
-    char *dir = strdup(path);
-    char *slash = dir != NULL ? strrchr(dir, '/') : NULL;
-    const char *folder = slash == NULL ? "." : slash == dir ? "/" : (*slash = '\0', dir);
-    char *template = dir != NULL ? path_join(folder, ".noiseaug-tmp-XXXXXX") : NULL;
+    char *dir = path_dir(path);
+    char *template = dir != NULL ? path_join(dir, ".noiseaug-tmp-XXXXXX") : NULL;
     s->final_path = strdup(path);
     int fd = -1;
     if (template == NULL || s->final_path == NULL)

@@ -82,14 +82,12 @@ static int load_written_image(written_image_t *w, const char *image_path, char *
         image_free(&img);
     }
     char dir_real[PATH_MAX];
-    char *dir = strdup(image_path);
+    char *dir = path_dir(image_path);
     if (dir == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    char *slash = strrchr(dir, '/');
-    const char *folder = slash == NULL ? "." : slash == dir ? "/" : (*slash = '\0', dir);
-    w->abs_path = realpath(folder, dir_real) != NULL
+    w->abs_path = realpath(dir, dir_real) != NULL
         ? path_join(dir_real, path_basename(image_path)) : strdup(image_path);
     free(dir);
     w->loaded = w->abs_path != NULL;

@@ -242,7 +242,9 @@ static int check_side_file(const char *option, const char *path, const cli_confi
         return -1;
     }
     struct stat st;
-    for (size_t i = 0; stat(path, &st) == 0 && i < list->count; i++) {
+    if (stat(path, &st) != 0)
+        return 0;  /* a new file replaces nothing */
+    for (size_t i = 0; i < list->count; i++) {
         char *input = cli->in_dir != NULL ? path_join(cli->in_dir, list->names[i])
                                           : strdup(list->names[i]);
         int same = input != NULL && fileio_same_file(path, input);
@@ -259,13 +261,11 @@ static int check_side_file(const char *option, const char *path, const cli_confi
  * never lost to a file that cannot be written at its end. */
 static int prepare_coco_out(const char *path)
 {
-    char *dir = strdup(path);
-    if (dir == NULL) {
+    char *folder = path_dir(path);
+    if (folder == NULL) {
         report_error("out of memory");
         return -1;
     }
-    char *slash = strrchr(dir, '/');
-    const char *folder = slash == NULL ? "." : slash == dir ? "/" : (*slash = '\0', dir);
     struct stat st;
     int rc = 0;
     if (fileio_mkdir_p(folder) != 0) {
@@ -279,7 +279,7 @@ static int prepare_coco_out(const char *path)
         report_file_error(path, "--coco-out is a directory");
         rc = -1;
     }
-    free(dir);
+    free(folder);
     return rc;
 }
 

@@ -156,10 +156,8 @@ int output_names_init(output_names_t *names, char *const *inputs, size_t count,
     return 0;
 }
 
-int output_names_reserve_earlier(output_names_t *names, char *const *earlier, size_t count,
-                                 int keep)
+int output_names_reserve_earlier(output_names_t *names, char *const *earlier, size_t count)
 {
-    names->keep_earlier = keep;
     for (size_t i = 0; i < count; i++) {
         char *key = mirrored_key(earlier[i]);
         size_t first;
@@ -183,12 +181,6 @@ int output_names_is_earlier(const output_names_t *names, const char *subdir,
     int found = key != NULL && nameset_find(&names->earlier, key) != NULL;
     free(key);
     return found;
-}
-
-void output_names_earlier_reason(const char *out_name, char *err, size_t errlen)
-{
-    snprintf(err, errlen, "output name %s is already there, beside the inputs; not "
-             "overwritten (--skip-existing keeps it)", out_name);
 }
 
 /* The claim key of the labels of an output: its stem alone, as labels
@@ -258,7 +250,7 @@ int output_names_claim(output_names_t *names, const char *subdir, const char *ou
     char *key = path_join(subdir, out_name);
     size_t first = 0;
     int added = key != NULL ? nameset_add(&names->set, key, index, &first) : -1;
-    if (added == 0 && first == EARLIER_OWNER && names->keep_earlier) {
+    if (added == 0 && first == EARLIER_OWNER) {
         /* Resuming: the first input to plan it takes it over. */
         *nameset_find(&names->set, key) = index;
         added = 1;
@@ -266,10 +258,6 @@ int output_names_claim(output_names_t *names, const char *subdir, const char *ou
     free(key);
     if (added < 0) {
         snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (added == 0 && first == EARLIER_OWNER) {
-        output_names_earlier_reason(out_name, err, errlen);
         return -1;
     }
     if (added == 0 && first >= names->input_count) {

@@ -65,6 +65,16 @@ char *path_mirror_dir(const char *name)
     return dir;
 }
 
+char *path_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
 const char *path_basename(const char *name)
 {
     const char *slash = strrchr(name, '/');

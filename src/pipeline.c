@@ -903,7 +903,7 @@ int pipeline_run(const pipeline_config_t *cfg, run_stats_t *stats)
     }
     /* Earlier outputs found in place are kept: a rerun with the same seed
      * writes nothing new and fails nothing. */
-    if (output_names_reserve_earlier(&pl.names, cfg->earlier, cfg->earlier_count, 1) != 0 ||
+    if (output_names_reserve_earlier(&pl.names, cfg->earlier, cfg->earlier_count) != 0 ||
         (cfg->labels.dir != NULL && fileio_same_file(cfg->labels.dir, cfg->labels.out) &&
          output_names_reserve_labels(&pl.names) != 0)) {
         output_names_free(&pl.names);

@@ -131,20 +131,30 @@ static int compare_by_folder(const void *a, const void *b)
     return c != 0 ? c : (x > y) - (x < y);
 }
 
-int plan_partners_by_folder(char *const *names, size_t count, plan_partners_t *out)
+/* Sets out up for `count` candidates named by names and `pool_count`
+ * inputs, with members 0 .. count-1 in order. Returns 0, or -1 on OOM. */
+static int partners_alloc(plan_partners_t *out, char *const *names, size_t count,
+                          size_t pool_count)
 {
     memset(out, 0, sizeof *out);
     out->names = names;
     out->count = count;
-    out->pool_count = count;
+    out->pool_count = pool_count;
     out->members = malloc((count ? count : 1) * sizeof *out->members);
-    out->pools = malloc((count ? count : 1) * sizeof *out->pools);
+    out->pools = malloc((pool_count ? pool_count : 1) * sizeof *out->pools);
     if (out->members == NULL || out->pools == NULL) {
         plan_partners_free(out);
         return -1;
     }
     for (size_t i = 0; i < count; i++)
         out->members[i] = i;
+    return 0;
+}
+
+int plan_partners_by_folder(char *const *names, size_t count, plan_partners_t *out)
+{
+    if (partners_alloc(out, names, count, count) != 0)
+        return -1;
     /* qsort has no context argument in C11; planning is single-threaded. */
     sort_names = names;
     if (count > 1)
@@ -166,18 +176,8 @@ int plan_partners_by_folder(char *const *names, size_t count, plan_partners_t *o
 int plan_partners_from(char *const *partner_names, size_t partner_count, size_t count,
                        plan_partners_t *out)
 {
-    memset(out, 0, sizeof *out);
-    out->names = partner_names;
-    out->count = partner_count;
-    out->pool_count = count;
-    out->members = malloc((partner_count ? partner_count : 1) * sizeof *out->members);
-    out->pools = malloc((count ? count : 1) * sizeof *out->pools);
-    if (out->members == NULL || out->pools == NULL) {
-        plan_partners_free(out);
+    if (partners_alloc(out, partner_names, partner_count, count) != 0)
         return -1;
-    }
-    for (size_t i = 0; i < partner_count; i++)
-        out->members[i] = i;
     for (size_t i = 0; i < count; i++)
         out->pools[i] = (plan_pool_t){ out->members, partner_count, -1 };
     return 0;

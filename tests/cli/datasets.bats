@@ -239,15 +239,21 @@ for line in open(sys.argv[1]):
 ' "$1" "$2"
 }
 
+# Checks that manifest $1 (IN_DIR $2) has $3 partners, each from its
+# input's own folder.
+partners_stay_home() {
+    local pairs a b
+    pairs="$(partner_folders "$1" "$2")"
+    [ "$(wc -l <<<"$pairs")" -eq "$3" ] || { echo "$(wc -l <<<"$pairs") partners, want $3"; return 1; }
+    while IFS='|' read -r a b; do
+        [ "$a" = "$b" ] || { echo "$a drew from $b"; return 1; }
+    done <<<"$pairs"
+}
+
 @test "partners: with -r they come from the input's own folder, so splits never mix" {
     run_split -r --seed 1 -n 6 -m addPic,mixPic --manifest "$T/m.jsonl" "$SETS/inet" "$T/o"
     [ "$status" -eq 0 ]
-    local pairs
-    pairs="$(partner_folders "$T/m.jsonl" "$SETS/inet")"
-    [ "$(wc -l <<<"$pairs")" -eq 36 ]
-    while IFS='|' read -r a b; do
-        [ "$a" = "$b" ] || { echo "$a drew from $b"; false; }
-    done <<<"$pairs"
+    partners_stay_home "$T/m.jsonl" "$SETS/inet" 36
     # --partners all draws across folders (the first draws already do).
     run_split -r --seed 1 -n 6 -m addPic --partners all --manifest "$T/all.jsonl" \
         "$SETS/inet" "$T/all"
@@ -450,10 +456,5 @@ for line in open(sys.argv[1]):
     run_split --seed 7 -n 4 -m addPic,mixPic --manifest "$T/m.jsonl" --files-from "$T/list" \
         "$SETS/inet" "$T/o"
     [ "$status" -eq 0 ]
-    local pairs
-    pairs="$(partner_folders "$T/m.jsonl" "$SETS/inet")"
-    [ "$(wc -l <<<"$pairs")" -eq 24 ]
-    while IFS='|' read -r a b; do
-        [ "$a" = "$b" ] || { echo "$a drew from $b"; false; }
-    done <<<"$pairs"
+    partners_stay_home "$T/m.jsonl" "$SETS/inet" 24
 }

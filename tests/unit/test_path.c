@@ -85,9 +85,23 @@ static void names_stems_and_extensions(void **state)
     }
 }
 
+static void dir_is_what_dirname_gives(void **state)
+{
+    (void)state;
+    const char *cases[][2] = { { "a.jpg", "." }, { "/a.jpg", "/" }, { "out/a.jpg", "out" },
+                               { "/x/y/a.json", "/x/y" } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = path_dir(cases[i][0]);
+        assert_non_null(got);
+        assert_string_equal(got, cases[i][1]);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(dir_is_what_dirname_gives),
         cmocka_unit_test(joins_with_one_slash_and_skips_empty_parts),
         cmocka_unit_test(mirrors_inside_out_dir_and_refuses_dotdot),
         cmocka_unit_test(names_stems_and_extensions),
