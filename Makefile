@@ -14,8 +14,9 @@ CODEC      ?= turbo
 ifeq ($(CODEC),turbo)
   BUILD      := build/turbo
   BIN        := noiseaug
-  CODEC_PKGS := libturbojpeg libdeflate
-  CODEC_DEFS := -DNOISEAUG_WITH_TURBOJPEG -DNOISEAUG_WITH_LIBDEFLATE
+  CODEC_PKGS := libturbojpeg libdeflate libtiff-4 libwebp libwebpmux libwebpdemux libheif
+  CODEC_DEFS := -DNOISEAUG_WITH_TURBOJPEG -DNOISEAUG_WITH_LIBDEFLATE \
+                -DNOISEAUG_WITH_LIBTIFF -DNOISEAUG_WITH_LIBWEBP -DNOISEAUG_WITH_LIBHEIF
 else ifeq ($(CODEC),stb)
   BUILD      := build/stb
   BIN        := build/stb/noiseaug
@@ -95,10 +96,12 @@ $(BUILD)/gen_samples $(BUILD)/tests/test_codec: $(FIXTURE_OBJ)
 # when all are present.
 # python3-pil is the independent decoder some tests check outputs against;
 # strace counts the opens of a bad partner (partner.bats); jansson and
-# libxml2 read and rewrite JSON (LabelMe, COCO) and XML (Pascal VOC) labels.
+# libxml2 read and rewrite JSON (LabelMe, COCO) and XML (Pascal VOC) labels;
+# libtiff, libwebp and libheif (with its HEVC and AV1 decoders, which
+# Debian 12 links in) read the formats stb does not.
 DEB_PACKAGES := pkg-config libuv1-dev libstb-dev libturbojpeg0-dev libdeflate-dev \
                 libcmocka-dev bats python3-pil strace \
-                libjansson-dev libxml2-dev
+                libjansson-dev libxml2-dev libtiff-dev libwebp-dev libheif-dev
 deps:
 	@./tools/install-deps $(DEB_PACKAGES)
 
@@ -109,12 +112,15 @@ demo: deps
 	./$(BIN) --seed 1 data/images demo-out
 	@echo "Noisy copies are in demo-out/."
 
-# Regenerates data/ from tools/gen_samples.c, and the small datasets of
-# data/datasets/ from data/images (tools/gen_datasets.py); the result is
-# committed.
+# Regenerates data/ from tools/gen_samples.c, the small datasets of
+# data/datasets/ from data/images (tools/gen_datasets.py), and the WebP,
+# TIFF, HEIF, AVIF and metadata fixtures of data/mixed/ and
+# tests/fixtures/refused/ with Debian's PIL and heif-enc
+# (tools/gen_mixed.py); the result is committed.
 data: $(BUILD)/gen_samples
 	$(BUILD)/gen_samples data
 	/usr/bin/env python3 tools/gen_datasets.py data/datasets
+	/usr/bin/python3 tools/gen_mixed.py data/mixed tests/fixtures/refused
 
 # The README's picture: data/images/f_photo.jpg and its five noisy versions,
 # drawn by noiseaug's own code.
@@ -126,7 +132,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs cmocka) $(LIBS)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs cmocka) $(LIBS)
 
 FAULTS_BIN = $(BUILD)-faults/noiseaug
 # Sanitizer reports go to files here, so that tests/run-all sees a report
@@ -146,7 +152,8 @@ TEST_ENV = NOISEAUG=$(abspath $(BIN)) IMGINFO=$(abspath $(BUILD)/imginfo) \
 $(BUILD)/replay: tests/fuzz/fuzz_codec.c tests/fuzz/replay_main.c $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-REPLAY_INPUTS = $(wildcard tests/fuzz/regressions/*) data/images/* data/formats/* data/unsupported/*
+REPLAY_INPUTS = $(wildcard tests/fuzz/regressions/*) data/images/* data/formats/* data/unsupported/* \
+                $(filter-out %.tsv,$(wildcard data/mixed/*)) $(wildcard tests/fixtures/refused/*)
 
 # Builds and runs everything, without the setup step: tests/run-all runs
 # the lint, the replay, the golden comparison, the unit tests and the CLI
@@ -244,7 +251,9 @@ fuzz: deps
 	@./tools/install-deps $(FUZZ_PACKAGES)
 	$(MAKE) $(FUZZ_DIR)/fuzz_codec
 	mkdir -p $(FUZZ_DIR)/corpus
-	cp data/images/* data/formats/* data/unsupported/* tests/fuzz/regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	cp data/images/* data/formats/* data/unsupported/* data/mixed/* tests/fixtures/refused/* \
+	    tests/fuzz/regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	rm -f $(FUZZ_DIR)/corpus/expect.tsv
 	# Seeds of every format, cut short, and the PIC and header-only bombs.
 	python3 tests/tools/hostile_corpus.py data/formats $(FUZZ_DIR)/hostile && \
 	    cp $(FUZZ_DIR)/hostile/* $(FUZZ_DIR)/corpus/ && rm -f $(FUZZ_DIR)/corpus/expect.tsv

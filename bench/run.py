@@ -209,6 +209,41 @@ def scan_time():
     return res.stdout.strip()
 
 
+def format_rows(corpus):
+    """TIFF (LZW) and WebP (lossy) copies of the corpus, made once by
+    noiseaug --modes none, then noiseaug -j 2 against ImageMagick's +noise
+    Gaussian (xargs -P 2) on the same files, medians of RUNS rounds."""
+    magick = imagemagick()
+    lines = ["Other formats: noiseaug -j 2 against ImageMagick +noise Gaussian "
+             "(xargs -P 2) on the corpus converted (--modes none):\n",
+             "| format | files | noiseaug -j 2 s | ImageMagick s | ImageMagick / noiseaug |",
+             "|---|---:|---:|---:|---:|"]
+    for ext in ("tif", "webp"):
+        src = os.path.join(WORK, f"as-{ext}")
+        shutil.rmtree(src, ignore_errors=True)
+        subprocess.run([NOISEAUG, "-Q", "--seed", "1", "--modes", "none", "-f", ext,
+                        "-q", "80", corpus, src], check=True, stdout=subprocess.DEVNULL)
+        # --modes none names its outputs <stem>_none.<ext>: plain inputs now.
+        files = sorted(os.listdir(src))
+        out = os.path.join(WORK, "out-fmt")
+        ours, theirs = [], []
+        for _ in range(RUNS):
+            ours.append(run_timed([NOISEAUG, "-j", "2", "--seed", "7", src, out], out)[0])
+            if magick:
+                theirs.append(run_timed(
+                    f"ls '{src}' | xargs -P 2 -I{{}} {magick} '{src}/{{}}' "
+                    f"+noise Gaussian -quality 80 '{out}/{{}}'", out, shell=True)[0])
+        shutil.rmtree(out, ignore_errors=True)
+        mine = statistics.median(ours)
+        if theirs:
+            im = statistics.median(theirs)
+            rat = statistics.median(b / a for a, b in zip(ours, theirs))
+            lines.append(f"| {ext} | {len(files)} | {mine:.3f} | {im:.3f} | {rat:.2f}x |")
+        else:
+            lines.append(f"| {ext} | {len(files)} | {mine:.3f} | skipped: no ImageMagick | - |")
+    return "\n".join(lines) + "\n"
+
+
 def coco_figures():
     """--coco on a file of train2017's size (tools/gen_coco.py: 118,287
     images, 860,001 annotations, about 450 MB): bench/cocobench loads it and
@@ -340,6 +375,7 @@ def main():
     md.append("")
     md.append(scan_time().replace("scan of", "Scan of") + ".\n")
     md.append(coco_figures())
+    md.append(format_rows(corpus))
 
     text = "\n".join(md)
     with open(os.path.join(WORK, "results.md"), "w") as f:

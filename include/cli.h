@@ -57,6 +57,7 @@ typedef struct {
     int progress;           /* 1 on, 0 off, -1 when stderr is a terminal */
     int quiet;
     int verbose;
+    int strip;              /* --strip: no metadata in the outputs */
     int stats;              /* --stats: print per-stage times */
     uint64_t max_pixels;    /* --max-pixels: largest width x height decoded */
     uint64_t max_memory;    /* --max-memory: budget of decoded bytes; 0 none */

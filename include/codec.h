@@ -13,8 +13,8 @@
 #include "bytebuf.h"
 #include "image.h"
 
-/* Every format noiseaug knows by name. The first four are the ones it
- * writes; their values are what --format and a plan hold. */
+/* Every format noiseaug knows by name. Those whose table row says `write`
+ * are what --format and a plan hold. */
 typedef enum {
     CODEC_JPEG,
     CODEC_PNG,
@@ -79,6 +79,8 @@ typedef struct {
      * truncated file, refused before its pixels are allocated. 0 when not
      * read. */
     unsigned max_density;
+    unsigned meta;                         /* the META_* kinds (imgmeta.h) its
+                                              files carry through noiseaug */
 } codec_format_info_t;
 
 /* Encoded output. */
@@ -122,8 +124,8 @@ int codec_format_of_ext(const char *ext);
 /* The extension files of format are written with ("jpg" for JPEG). */
 const char *codec_format_ext(int format);
 
-/* The format whose signature the data starts with, or -1. Decoding does not
- * depend on it. */
+/* The format whose signature the data starts with, or -1. Decoding goes by
+ * it, never by a file's name. */
 int codec_sniff(const unsigned char *data, size_t len);
 
 /* True when files with extension ext (without the dot, any case) are
@@ -141,7 +143,8 @@ int codec_output_format(const char *ext);
 
 /* Decodes an encoded image held in memory, in display orientation (EXIF
  * Orientation applied), with the file's own channels and depth (8 or 16
- * bits). An image of more than max_pixels (width x height) is refused from
+ * bits), the format it found in the bytes (out->source_format) and its
+ * metadata (out->meta). An image of more than max_pixels (width x height) is refused from
  * its header, before anything is allocated. On failure returns -1 and puts
  * the reason in err, in words: "cannot decode: ..." for damaged files,
  * "unsupported: ..." for valid ones noiseaug cannot handle (CMYK JPEG,
@@ -165,7 +168,11 @@ typedef struct {
 int codec_probe(const unsigned char *data, size_t len, uint64_t max_pixels,
                 codec_header_t *out);
 
-/* Encodes img into out (which starts empty); quality applies to JPEG.
+/* Encodes img into out (which starts empty), with the metadata of img->meta
+ * that the format holds (codec_format_info(format)->meta); quality applies
+ * to JPEG, lossy WebP and JPEG-in-TIFF. An image with alpha written in a
+ * format without it loses the alpha (not composited). A TIFF input's
+ * compression and a WebP input's losslessness are kept (codec_hint).
  * Returns 0, or -1 with the reason in err. */
 int codec_encode(const image_t *img, codec_format_t format, int quality,
                  codec_buffer_t *out, char *err, size_t errlen);
@@ -174,6 +181,12 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
  * default build), into a malloc'd buffer; NULL on failure. For PNG writers
  * outside the codec, such as the test fixtures'. */
 unsigned char *codec_png_deflate(const unsigned char *data, size_t len, size_t *out_len);
+
+/* Fits img's metadata to format before encoding: its EXIF Orientation is
+ * set to 1 unless the output is PNG (a PNG's eXIf is kept as it was, since
+ * noiseaug does not turn PNG pixels by it, but a JPEG or WebP viewer would
+ * turn the pixels by it). */
+void codec_fit_metadata(image_t *img, int format);
 
 /* Frees an encode buffer and leaves it empty. */
 void codec_buffer_free(codec_buffer_t *buf);

@@ -25,6 +25,8 @@ typedef struct {
     const char *status;   /* "ok", "failed", "skipped" or "dry-run" */
     const char *error;    /* or NULL */
     const char *encoder;  /* the build's encoders (codec_encoder) */
+    int metadata_known;   /* the output was encoded here: metadata is written */
+    unsigned metadata;    /* META_* kinds (imgmeta.h) the output kept */
 } manifest_record_t;
 
 /* Writes s as a JSON string, quotes included. Control characters are

@@ -62,6 +62,7 @@ typedef struct {
     int dry_run;                 /* plan and print only */
     FILE *manifest;              /* --manifest, or NULL */
     int verbose;                 /* per-file timing on stderr */
+    int strip;                   /* --strip: write no metadata */
 } pipeline_config_t;
 
 

@@ -57,6 +57,9 @@ void report_summary(const run_stats_t *s);
 
 /* Says how many images had no label and names the first few: a run that
  * loses its labels must not look like a success. */
+/* One warning for the run: how many outputs lost their input's alpha. */
+void report_alpha_dropped(const run_stats_t *s);
+
 void report_missing_labels(const run_stats_t *s, const char *labels_dir);
 
 #endif

@@ -33,6 +33,7 @@ typedef struct {
 #define RUN_STATS_MISSING_NAMED 3
     char missing_named[RUN_STATS_MISSING_NAMED][256];  /* the first images without one */
     size_t cancelled;        /* not started because the run was stopped */
+    size_t alpha_dropped;    /* outputs written without their input's alpha */
     int manifest_failed;     /* a manifest write failed */
     int stopped_by;          /* SIGINT or SIGTERM that stopped the run, or 0 */
     int stdout_closed;       /* standard output went away (EPIPE) */

@@ -70,8 +70,11 @@ static const char usage_text[] =
     "                        (every input), or a folder of other images\n"
     "\n"
     "Outputs:\n"
-    "  -f, --format FMT      keep (default), png, jpg, bmp or tga\n"
-    "  -q, --quality N       JPEG quality, 1-100 (default 95)\n"
+    "  -f, --format FMT      keep (default), png, jpg, bmp, tga, webp or tif\n"
+    "                        (webp and tif: not in the pure-stb build)\n"
+    "  -q, --quality N       JPEG, lossy WebP quality, 1-100 (default 95)\n"
+    "      --strip           write no metadata (by default ICC profile, DPI,\n"
+    "                        EXIF, PNG colour and text, GeoTIFF tags are kept)\n"
     "      --labels DIR      copy DIR/<stem>.txt to LABELS_OUT/<output stem>.txt\n"
     "      --labels-out DIR  where labels go (default: OUT_DIR)\n"
     "      --label-ext LIST  label extensions, e.g. .txt,.png (default .txt);\n"
@@ -114,7 +117,7 @@ enum {
     OPT_DRY_RUN, OPT_MANIFEST, OPT_LABELS, OPT_LABELS_OUT, OPT_LABEL_EXT,
     OPT_INCLUDE_ORIGINALS, OPT_PS_AMOUNT, OPT_GAUSS_WEIGHT, OPT_MIX_RATE, OPT_BLEND,
     OPT_PROGRESS, OPT_NO_PROGRESS, OPT_REQUIRE_LABELS, OPT_COCO, OPT_COCO_OUT, OPT_PARTNERS,
-    OPT_INCLUDE, OPT_EXCLUDE,
+    OPT_INCLUDE, OPT_EXCLUDE, OPT_STRIP,
 };
 
 /* The one list of option names: getopt_long reads it, and every message
@@ -134,6 +137,7 @@ static const struct option long_options[] = {
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { "stats", no_argument, NULL, OPT_STATS },
+    { "strip", no_argument, NULL, OPT_STRIP },
     { "max-pixels", required_argument, NULL, OPT_MAX_PIXELS },
     { "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
     { "files-from", required_argument, NULL, OPT_FILES_FROM },
@@ -380,8 +384,14 @@ static int parse_format(const char *s, int *format)
         return 0;
     }
     /* Written out rather than built from the table: the wording (and
-     * png first) is the documented one. */
+     * png first) is the documented one; WebP and TIFF only where this
+     * build writes them. */
+#ifdef NOISEAUG_WITH_LIBWEBP
+    report_usage_error("invalid --format '%s' (expected keep, png, jpg, bmp, tga, webp or tif)",
+                       s);
+#else
     report_usage_error("invalid --format '%s' (expected keep, png, jpg, bmp or tga)", s);
+#endif
     return -1;
 }
 
@@ -658,6 +668,7 @@ cli_result_t cli_parse(int argc, char **argv, cli_config_t *cfg)
         case 'Q': cfg->quiet = 1; break;
         case 'v': cfg->verbose = 1; break;
         case OPT_STATS: cfg->stats = 1; break;
+        case OPT_STRIP: cfg->strip = 1; break;
         case OPT_MAX_MEMORY:
             if (parse_size(option_name(c), optarg, &cfg->max_memory) != 0)
                 return CLI_EXIT_USAGE;

@@ -1,10 +1,12 @@
-/* codec: every image file format lives here.
+/* codec: every image file format lives here, in this file's format table
+ * and dispatch, and in the codec_*.c files beside it (codec_formats.h).
  *
  * Two builds share this file. The default one decodes and encodes JPEG with
  * libjpeg-turbo (TurboJPEG API) and compresses PNG with libdeflate, which
- * are several times faster than stb's coders; everything else goes through
- * stb_image and stb_image_write. The pure-stb build (make CODEC=stb) uses
- * stb for everything. This is the one file that compiles the stb
+ * are several times faster than stb's coders, and reads and writes TIFF
+ * (libtiff), WebP (libwebp) and reads HEIF/AVIF (libheif); the rest goes
+ * through stb_image and stb_image_write. The pure-stb build (make
+ * CODEC=stb) uses stb for everything and names the other formats only. This is the one file that compiles the stb
  * implementations, so their configuration lives here too. */
 #include "codec.h"
 
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec_formats.h"
 #include "jpeginfo.h"
 #include "pngwrite.h"
 #include "pnm.h"
@@ -189,6 +192,27 @@ static int tga_probe(const unsigned char *p, size_t len)
 /* A signature from a string literal, which may hold NUL bytes. */
 #define MAGIC(offset, bytes) { (offset), sizeof(bytes) - 1, (bytes) }
 
+/* The rows of the formats read through libraries the pure-stb build does
+ * not link: read, write, max_bits, alpha, output, max_density, meta. Their
+ * libraries check that the data holds what the header claims (truncated
+ * strips, VP8 partitions), so no density bound is needed: 0. HEIF and AVIF
+ * are read only, and written as PNG. */
+#ifdef NOISEAUG_WITH_LIBWEBP
+#define WEBP_ROW CODEC_READ_YES, 1, 8, 1, CODEC_WEBP, 0, META_ICC | META_EXIF
+#else
+#define WEBP_ROW CODEC_READ_NO, 0, 0, 0, -1, 0, 0
+#endif
+#ifdef NOISEAUG_WITH_LIBTIFF
+#define TIFF_ROW CODEC_READ_YES, 1, 16, 1, CODEC_TIFF, 0, META_ICC | META_RESOLUTION | META_GEO
+#else
+#define TIFF_ROW CODEC_READ_NO, 0, 0, 0, -1, 0, 0
+#endif
+#ifdef NOISEAUG_WITH_LIBHEIF
+#define HEIF_ROW CODEC_READ_YES, 0, 16, 1, CODEC_PNG, 0, 0
+#else
+#define HEIF_ROW CODEC_READ_NO, 0, 0, 0, -1, 0, 0
+#endif
+
 /* The format table. Depths and alpha are what noiseaug's own reading and
  * writing keep: stb_image reads 16-bit PNG and PNM, and PNG is the one
  * format written with 16-bit samples. A 16-bit PSD comes out 8-bit, since
@@ -210,56 +234,57 @@ static int tga_probe(const unsigned char *p, size_t len)
  * - BMP 8: stb reads uncompressed BMPs only, 1 bit a pixel at least.
  * - PNM 1: stb reads the binary P5 and P6, a byte a sample at least. */
 static const codec_format_info_t formats[CODEC_FORMAT_COUNT] = {
-    [CODEC_JPEG] = { "JPEG", { "jpg", "jpeg" }, { MAGIC(0, "\xFF\xD8\xFF") }, NULL,
-                     CODEC_READ_YES, 1, 8, 0, CODEC_JPEG, 1024 },
+    [CODEC_JPEG] = { "JPEG", { "jpg", "jpeg", "jfif", "jpe" }, { MAGIC(0, "\xFF\xD8\xFF") }, NULL,
+                     CODEC_READ_YES, 1, 8, 0, CODEC_JPEG, 1024,
+                     META_ICC | META_RESOLUTION | META_EXIF },
     [CODEC_PNG] = { "PNG", { "png" }, { MAGIC(0, "\x89PNG\r\n\x1A\n") }, NULL,
-                    CODEC_READ_YES, 1, 16, 1, CODEC_PNG, 8300 },
+                    CODEC_READ_YES, 1, 16, 1, CODEC_PNG, 8300,
+                    META_ICC | META_RESOLUTION | META_EXIF | META_COLOUR | META_TEXT },
     [CODEC_BMP] = { "BMP", { "bmp" }, { MAGIC(0, "BM") }, NULL,
-                    CODEC_READ_YES, 1, 8, 1, CODEC_BMP, 8 },
+                    CODEC_READ_YES, 1, 8, 1, CODEC_BMP, 8, 0 },
     [CODEC_TGA] = { "TGA", { "tga" }, { { 0, 0, NULL } }, tga_probe,
-                    CODEC_READ_YES, 1, 8, 1, CODEC_TGA, 64 },
+                    CODEC_READ_YES, 1, 8, 1, CODEC_TGA, 64, 0 },
     /* Read, and written as PNG: the writers have no GIF, PSD, PIC or PNM. */
     [CODEC_GIF] = { "GIF", { "gif" }, { MAGIC(0, "GIF87a"), MAGIC(0, "GIF89a") }, NULL,
-                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 11000 },
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 11000, 0 },
     [CODEC_PSD] = { "PSD", { "psd" }, { MAGIC(0, "8BPS") }, NULL,
-                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 64 },
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 64, 0 },
     [CODEC_PIC] = { "PIC", { "pic" }, { MAGIC(0, "\x53\x80\xF6\x34") }, NULL,
-                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 16400 },
+                    CODEC_READ_YES, 0, 8, 1, CODEC_PNG, 16400, 0 },
     /* stb_image reads the binary PNMs only, P5 (grey) and P6 (RGB). */
     [CODEC_PNM] = { "PNM", { "pnm", "ppm", "pgm" }, { MAGIC(0, "P5"), MAGIC(0, "P6") }, NULL,
-                    CODEC_READ_YES, 0, 16, 0, CODEC_PNG, 1 },
+                    CODEC_READ_YES, 0, 16, 0, CODEC_PNG, 1, 0 },
     /* Taken as an input so that each file gets the decoder's reason; its
      * floating-point samples are never read. */
     [CODEC_HDR] = { "HDR", { "hdr" }, { MAGIC(0, "#?RADIANCE\n"), MAGIC(0, "#?RGBE\n") }, NULL,
-                    CODEC_READ_REFUSED, 0, 0, 0, CODEC_PNG, 0 },
-    /* Named only, so that a folder of them is not skipped without a word.
-     * "RIFF" alone would also be WAV or AVI. */
-    [CODEC_WEBP] = { "WebP", { "webp" }, { MAGIC(8, "WEBPVP8") }, NULL,
-                     CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                    CODEC_READ_REFUSED, 0, 0, 0, CODEC_PNG, 0, 0 },
+    /* Read through libwebp, libtiff and libheif in the default build; the
+     * pure-stb build names them only (WEBP_ROW etc. above). "RIFF" alone
+     * would also be WAV or AVI. */
+    [CODEC_WEBP] = { "WebP", { "webp" }, { MAGIC(8, "WEBPVP8") }, NULL, WEBP_ROW },
     [CODEC_TIFF] = { "TIFF", { "tif", "tiff" }, { MAGIC(0, "II*\0"), MAGIC(0, "MM\0*") }, NULL,
-                     CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                     TIFF_ROW },
     [CODEC_HEIF] = { "HEIF", { "heic", "heif" },
                      { MAGIC(4, "ftypheic"), MAGIC(4, "ftypheix"), MAGIC(4, "ftypmif1"),
-                       MAGIC(4, "ftyphevc") }, NULL,
-                     CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                       MAGIC(4, "ftyphevc") }, NULL, HEIF_ROW },
     [CODEC_AVIF] = { "AVIF", { "avif" }, { MAGIC(4, "ftypavif"), MAGIC(4, "ftypavis") }, NULL,
-                     CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                     HEIF_ROW },
     /* The bare codestream, and the ISO box container. */
     [CODEC_JPEG_XL] = { "JPEG XL", { "jxl" },
                         { MAGIC(0, "\xFF\x0A"), MAGIC(0, "\0\0\0\x0CJXL \r\n\x87\n") }, NULL,
-                        CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                        CODEC_READ_NO, 0, 0, 0, -1, 0, 0 },
     [CODEC_JPEG_2000] = { "JPEG 2000", { "jp2", "j2k" },
                           { MAGIC(0, "\0\0\0\x0CjP  \r\n\x87\n"), MAGIC(0, "\xFF\x4F\xFF\x51") },
-                          NULL, CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                          NULL, CODEC_READ_NO, 0, 0, 0, -1, 0, 0 },
     [CODEC_ICO] = { "ICO", { "ico" }, { MAGIC(0, "\0\0\1\0") }, NULL,
-                    CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                    CODEC_READ_NO, 0, 0, 0, -1, 0, 0 },
     /* SVG is XML text, which may open with a declaration, a comment or
      * white space: no bytes of its own. */
     [CODEC_SVG] = { "SVG", { "svg" }, { { 0, 0, NULL } }, NULL,
-                    CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                    CODEC_READ_NO, 0, 0, 0, -1, 0, 0 },
     /* DNG, CR2, NEF and ARW are TIFF files: they sniff as TIFF. */
     [CODEC_CAMERA_RAW] = { "camera raw", { "dng", "cr2", "nef", "arw" }, { { 0, 0, NULL } }, NULL,
-                           CODEC_READ_NO, 0, 0, 0, -1, 0 },
+                           CODEC_READ_NO, 0, 0, 0, -1, 0, 0 },
 };
 
 void codec_set_png_options(int level, int filter)
@@ -273,12 +298,19 @@ void codec_init(void)
     /* stb_image_write's PNG settings are process-wide globals: they are set
      * here, once, before workers exist, and never changed afterwards. */
     codec_set_png_options(CODEC_PNG_LEVEL, CODEC_PNG_FILTER);
+#ifdef NOISEAUG_WITH_LIBTIFF
+    codec_tiff_init();
+#endif
+#ifdef NOISEAUG_WITH_LIBHEIF
+    codec_heif_init();
+#endif
 }
 
 const char *codec_describe(void)
 {
 #if defined(NOISEAUG_WITH_TURBOJPEG) && defined(NOISEAUG_WITH_LIBDEFLATE)
     return "JPEG libjpeg-turbo (TurboJPEG), PNG deflate libdeflate " LIBDEFLATE_VERSION_STRING
+           ", TIFF libtiff, WebP libwebp, HEIF/AVIF libheif (read)"
            ", other formats stb_image 2.27 / stb_image_write 1.16";
 #else
     return "stb_image 2.27 / stb_image_write 1.16 (pure-stb build)";
@@ -368,6 +400,11 @@ static int check_size(int w, int h, uint64_t max_pixels, char *err, size_t errle
 /* Refuses a header that claims more pixels than len bytes of its format
  * can hold: a file cut after its header. A 54-byte BMP claiming 16384 x
  * 16384 pixels used to cost a gigabyte before stb found its data missing. */
+int codec_check_size(int w, int h, uint64_t max_pixels, char *err, size_t errlen)
+{
+    return check_size(w, h, max_pixels, err, errlen);
+}
+
 static int check_density(int format, int w, int h, size_t len, char *err, size_t errlen)
 {
     const codec_format_info_t *f = codec_format_info(format);
@@ -851,6 +888,21 @@ int codec_probe(const unsigned char *data, size_t len, uint64_t max_pixels,
     memset(out, 0, sizeof *out);
     if (len == 0 || len > (size_t)INT32_MAX)
         return -1;
+    const codec_format_info_t *info = codec_format_info(codec_sniff(data, len));
+    if (info != NULL && info->read == CODEC_READ_NO)
+        return -1;
+#ifdef NOISEAUG_WITH_LIBTIFF
+    if (info == &formats[CODEC_TIFF])
+        return codec_tiff_probe(data, len, max_pixels, out);
+#endif
+#ifdef NOISEAUG_WITH_LIBWEBP
+    if (info == &formats[CODEC_WEBP])
+        return codec_webp_probe(data, len, max_pixels, out);
+#endif
+#ifdef NOISEAUG_WITH_LIBHEIF
+    if (info == &formats[CODEC_HEIF] || info == &formats[CODEC_AVIF])
+        return codec_heif_probe(data, len, max_pixels, out);
+#endif
     if (jpeginfo_is_jpeg(data, len)) {
         char err[256];
         int w, h, comps = jpeginfo_components(data, len);
@@ -879,23 +931,10 @@ int codec_probe(const unsigned char *data, size_t len, uint64_t max_pixels,
     return 0;
 }
 
-int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
-                 image_t *out, char *err, size_t errlen)
+/* JPEG through libjpeg-turbo (or stb), turned upright. */
+static int jpeg_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
+                       image_t *out, char *err, size_t errlen)
 {
-    out->pixels = NULL;
-    if (len == 0) {
-        snprintf(err, errlen, "cannot decode: empty file");
-        return -1;
-    }
-    if (len > (size_t)INT32_MAX) {
-        snprintf(err, errlen, "unsupported: file larger than 2 GiB");
-        return -1;
-    }
-    if (has_magic(CODEC_PNM, data, len))
-        return pnm_decode_checked(data, len, max_pixels, out, err, errlen);
-    if (!jpeginfo_is_jpeg(data, len))
-        return stb_decode(data, len, max_pixels, out, err, errlen);
-
     if (jpeginfo_components(data, len) == 4) {
         snprintf(err, errlen, "unsupported: CMYK JPEG (4 colour components); "
                  "convert it to RGB first");
@@ -909,10 +948,90 @@ int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
     if (rc != 0)
         return -1;
     /* Viewers show a JPEG turned as its EXIF Orientation says, and labels
-     * are drawn on what they show; the writer drops EXIF, so turn the
-     * pixels themselves, before any noise. */
+     * are drawn on what they show; so turn the pixels themselves, before
+     * any noise, and keep the EXIF with its Orientation set to 1. */
     if (image_orient(out, jpeginfo_orientation(data, len)) != 0) {
         snprintf(err, errlen, "cannot decode: out of memory turning the image upright");
+        image_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+/* The decoder of each format the bytes may hold; stb_decode for the rest
+ * (it also gives the reason for a file it cannot read). */
+static int decode_by_content(int format, const unsigned char *data, size_t len,
+                             uint64_t max_pixels, image_t *out, char *err, size_t errlen)
+{
+    switch (format) {
+    case CODEC_JPEG:
+        return jpeg_decode(data, len, max_pixels, out, err, errlen);
+    case CODEC_PNM:
+        return pnm_decode_checked(data, len, max_pixels, out, err, errlen);
+#ifdef NOISEAUG_WITH_LIBTIFF
+    case CODEC_TIFF:
+        return codec_tiff_decode(data, len, max_pixels, out, err, errlen);
+#endif
+#ifdef NOISEAUG_WITH_LIBWEBP
+    case CODEC_WEBP:
+        return codec_webp_decode(data, len, max_pixels, out, err, errlen);
+#endif
+#ifdef NOISEAUG_WITH_LIBHEIF
+    case CODEC_HEIF:
+    case CODEC_AVIF:
+        return codec_heif_decode(data, len, max_pixels, out, err, errlen);
+#endif
+    default:
+        return stb_decode(data, len, max_pixels, out, err, errlen);
+    }
+}
+
+/* The metadata of the formats whose pixels stb or TurboJPEG decode, which
+ * read none of it. */
+static int read_metadata(int format, const unsigned char *data, size_t len, image_meta_t *meta)
+{
+    if (format == CODEC_JPEG)
+        return codec_meta_read_jpeg(data, len, meta);
+    if (format == CODEC_PNG)
+        return codec_meta_read_png(data, len, meta);
+    return 0;
+}
+
+int codec_decode(const unsigned char *data, size_t len, uint64_t max_pixels,
+                 image_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    image_meta_init(&out->meta);
+    out->codec_hint = -1;
+    out->source_format = -1;
+    if (len == 0) {
+        snprintf(err, errlen, "cannot decode: empty file");
+        return -1;
+    }
+    if (len > (size_t)INT32_MAX) {
+        snprintf(err, errlen, "unsupported: file larger than 2 GiB");
+        return -1;
+    }
+    /* By content: a WebP named .jpg is a WebP. */
+    int format = jpeginfo_is_jpeg(data, len) ? CODEC_JPEG : codec_sniff(data, len);
+    const codec_format_info_t *info = codec_format_info(format);
+    if (info != NULL && info->read == CODEC_READ_NO) {
+        snprintf(err, errlen, "unsupported: %s (%s)", info->name,
+                 format == CODEC_WEBP || format == CODEC_TIFF || format == CODEC_HEIF ||
+                 format == CODEC_AVIF ? "the pure-stb build does not read it"
+                                      : "noiseaug does not read this format");
+        return -1;
+    }
+    if (decode_by_content(format, data, len, max_pixels, out, err, errlen) != 0)
+        return -1;
+    /* The decoders of the new formats say these themselves; stb's, PNM's
+     * and TurboJPEG's leave them as image_alloc or nothing set them. */
+    if (out->source_format < 0) {
+        out->source_format = format;
+        out->alpha = out->channels == 2 || out->channels == 4;
+    }
+    if (read_metadata(format, data, len, &out->meta) != 0) {
+        snprintf(err, errlen, "cannot decode: out of memory reading its metadata");
         image_free(out);
         return -1;
     }
@@ -962,6 +1081,59 @@ static void buffer_append(void *context, void *data, int size)
         bytebuf_append(context, data, (size_t)size);
 }
 
+/* stb_image_write has no 16-bit writer; PNG is the one format of pngwrite
+ * that holds 16-bit samples (TIFF is written by libtiff). */
+static int png16(const image_t *img, codec_buffer_t *out, char *err, size_t errlen)
+{
+    pngwrite_image_t png = { img->width, img->height, img->channels, img->pixels };
+    if (png16_encode(&png, out) != 0) {
+        snprintf(err, errlen, "cannot encode: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Grey, grey + alpha, RGB or RGBA: what every format but TIFF holds. Four
+ * bands without alpha (RGB + near infrared) would be read back as RGBA. */
+static int fits_four_channels(const image_t *img)
+{
+    return img->channels <= 4 && (img->channels % 2 == 1 || img->alpha);
+}
+
+#ifdef NOISEAUG_WITH_LIBWEBP
+/* A WebP output is lossless unless its input was lossy: a lossy WebP, a
+ * JPEG, a HEIF or an AVIF. Noise on a lossless input is worth keeping
+ * exactly; a lossy one has already lost what lossless would keep. */
+static int webp_lossless(const image_t *img)
+{
+    switch (img->source_format) {
+    case CODEC_WEBP:
+        return img->codec_hint == 1;
+    case CODEC_JPEG:
+    case CODEC_HEIF:
+    case CODEC_AVIF:
+        return 0;
+    default:
+        return 1;
+    }
+}
+#endif
+
+/* Puts the metadata the format holds into an encoder's JPEG or PNG. */
+static int write_metadata(codec_format_t format, const image_meta_t *meta, codec_buffer_t *out)
+{
+    if ((image_meta_kinds(meta) & formats[format].meta) == 0)
+        return 0;
+    if (format == CODEC_JPEG)
+        return codec_meta_write_jpeg(out, meta);
+    if (format == CODEC_PNG)
+        return codec_meta_write_png(out, meta);
+    return 0;
+}
+
+static int encode_eight_bits(const image_t *img, codec_format_t format, int quality,
+                             codec_buffer_t *out, char *err, size_t errlen);
+
 int codec_encode(const image_t *img, codec_format_t format, int quality,
                  codec_buffer_t *out, char *err, size_t errlen)
 {
@@ -971,17 +1143,39 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
                  info != NULL ? info->name : "this format");
         return -1;
     }
-    if (img->bits == 16) {
-        /* stb_image_write has no 16-bit writer; PNG is the one format here
-         * that holds 16-bit samples. */
-        pngwrite_image_t png = { img->width, img->height, img->channels, img->pixels };
-        if (format != CODEC_PNG || png16_encode(&png, out) != 0) {
-            snprintf(err, errlen, "cannot encode: %s",
-                     format != CODEC_PNG ? "16-bit samples need PNG" : "out of memory");
-            return -1;
-        }
-        return 0;
+    if (format != CODEC_TIFF && !fits_four_channels(img)) {
+        snprintf(err, errlen, "cannot encode: %s holds grey or RGB, with or without alpha; "
+                 "this image has %d bands%s: write it as TIFF (--format tif)", info->name,
+                 img->channels, img->alpha ? "" : " and no alpha");
+        return -1;
     }
+    if (img->bits > info->max_bits) {
+        snprintf(err, errlen, "cannot encode: 16-bit samples need PNG or TIFF");
+        return -1;
+    }
+#ifdef NOISEAUG_WITH_LIBTIFF
+    if (format == CODEC_TIFF)
+        return codec_tiff_encode(img, img->source_format == CODEC_TIFF ? img->codec_hint : -1,
+                                 quality, out, err, errlen);
+#endif
+#ifdef NOISEAUG_WITH_LIBWEBP
+    if (format == CODEC_WEBP)
+        return codec_webp_encode(img, webp_lossless(img), quality, out, err, errlen);
+#endif
+    int rc = img->bits == 16 ? png16(img, out, err, errlen)
+                             : encode_eight_bits(img, format, quality, out, err, errlen);
+    if (rc == 0 && write_metadata(format, &img->meta, out) != 0) {
+        codec_buffer_free(out);
+        snprintf(err, errlen, "cannot encode: out of memory writing the metadata");
+        return -1;
+    }
+    return rc;
+}
+
+/* stb's and TurboJPEG's 8-bit writers: JPEG, PNG, BMP, TGA. */
+static int encode_eight_bits(const image_t *img, codec_format_t format, int quality,
+                             codec_buffer_t *out, char *err, size_t errlen)
+{
     int w = img->width, h = img->height, c = img->channels;
     volatile int ok = 0;
     /* TGA and JPEG store their size in 16-bit fields: stb_image_write
@@ -1032,6 +1226,12 @@ int codec_encode(const image_t *img, codec_format_t format, int quality,
         return -1;
     }
     return 0;
+}
+
+void codec_fit_metadata(image_t *img, int format)
+{
+    if (format != CODEC_PNG && img->meta.exif_len > 0)
+        image_meta_exif_set_upright(img->meta.exif, img->meta.exif_len);
 }
 
 void codec_buffer_free(codec_buffer_t *buf)

@@ -7,7 +7,8 @@
 int image_alloc(image_t *img, int width, int height, int channels, int bits)
 {
     img->pixels = NULL;
-    if (width <= 0 || height <= 0 || channels < 1 || channels > 4 ||
+    image_meta_init(&img->meta);
+    if (width <= 0 || height <= 0 || channels < 1 || channels > IMAGE_MAX_CHANNELS ||
         (bits != 8 && bits != 16))
         return -1;
     size_t bytes_per_sample = (size_t)bits / 8;
@@ -24,8 +25,20 @@ int image_alloc(image_t *img, int width, int height, int channels, int bits)
     img->channels = channels;
     img->bits = bits;
     img->pixels = p;
+    img->alpha = channels == 2 || channels == 4;
     img->codec_hint = -1;
+    img->source_format = -1;
     return 0;
+}
+
+void image_move_extras(image_t *dst, image_t *src)
+{
+    dst->alpha = src->alpha;
+    dst->codec_hint = src->codec_hint;
+    dst->source_format = src->source_format;
+    image_meta_free(&dst->meta);
+    dst->meta = src->meta;
+    image_meta_init(&src->meta);
 }
 
 void image_free(image_t *img)
@@ -33,6 +46,7 @@ void image_free(image_t *img)
     free(img->pixels);
     img->pixels = NULL;
     img->width = img->height = img->channels = 0;
+    image_meta_free(&img->meta);
 }
 
 size_t image_sample_count(const image_t *img)
@@ -42,7 +56,7 @@ size_t image_sample_count(const image_t *img)
 
 int image_colour_channels(const image_t *img)
 {
-    return img->channels - (img->channels % 2 == 0 ? 1 : 0);
+    return img->channels - (img->alpha ? 1 : 0);
 }
 
 uint32_t image_max_value(const image_t *img)
@@ -80,7 +94,7 @@ int image_orient(image_t *img, int orientation)
             memcpy(dst + (dy * dw + dx) * px, src + (sy * W + sx) * px, px);
         }
     }
-    out.codec_hint = img->codec_hint;
+    image_move_extras(&out, img);
     image_free(img);
     *img = out;
     return 0;

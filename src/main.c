@@ -526,6 +526,7 @@ int main(int argc, char **argv)
         .dry_run = cli.dry_run,
         .manifest = manifest,
         .verbose = cli.verbose,
+        .strip = cli.strip,
     };
     if (pipeline_run(&pc, &stats) != 0) {
         report_error("cannot start the worker pool: out of memory");
@@ -536,6 +537,7 @@ int main(int argc, char **argv)
         report_stage_times(&stats, pc.max_memory);
     if (cli.labels != NULL || cli.coco != NULL)
         report_missing_labels(&stats, cli.labels != NULL ? cli.labels : cli.coco);
+    report_alpha_dropped(&stats);
     /* A stopped run's file would list part of the outputs: none is written,
      * and the rerun (--skip-existing) writes it whole. */
     if (coco != NULL && !cli.dry_run && stats.stopped_by == 0 && !stats.stdout_closed &&

@@ -3,6 +3,8 @@
 
 #include <inttypes.h>
 
+#include "imgmeta.h"
+
 /* Length of the valid UTF-8 sequence at s, or 0 when it is not valid
  * (overlong forms, surrogates and code points past U+10FFFF included). */
 static int utf8_length(const unsigned char *s)
@@ -114,6 +116,18 @@ int manifest_write(FILE *f, const manifest_record_t *r)
     field_string(f, "status", r->status);
     field_string(f, "error", r->error);
     field_string(f, "encoder", r->encoder);
+    /* What of the input's metadata the output carries: a list of names
+     * (image_meta_kind_name), empty under --strip or when there was none;
+     * null when nothing was encoded (failure, dry run, kept or copied). */
+    if (r->metadata_known) {
+        fputs(",\"metadata\":[", f);
+        for (int k = 0, n = 0; k < META_KIND_COUNT; k++)
+            if (r->metadata & (1u << k))
+                fprintf(f, "%s\"%s\"", n++ > 0 ? "," : "", image_meta_kind_name(1u << k));
+        fputc(']', f);
+    } else {
+        fputs(",\"metadata\":null", f);
+    }
     fputs("}\n", f);
     return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }

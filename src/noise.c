@@ -461,16 +461,17 @@ static uint32_t partner_value(const image_t *src, size_t base, int c, int cc_out
 {
     int cc_src = image_colour_channels(src);
     uint32_t v;
-    if (cc_src == 1) {
-        v = load(src->pixels, base, src->bits);
-    } else if (cc_out == 1) {
-        /* Rec. 601 luma, rounded. */
+    if (cc_out > 1 && c < cc_src) {
+        v = load(src->pixels, base + (size_t)c, src->bits);
+    } else if (cc_src >= 3) {
+        /* Grey from colour, and the bands an RGB partner lacks (the
+         * near-infrared of an RGB+NIR image): Rec. 601 luma, rounded. */
         uint64_t r = load(src->pixels, base, src->bits),
                  g = load(src->pixels, base + 1, src->bits),
                  b = load(src->pixels, base + 2, src->bits);
         v = (uint32_t)((299 * r + 587 * g + 114 * b + 500) / 1000);
     } else {
-        v = load(src->pixels, base + (size_t)c, src->bits);
+        v = load(src->pixels, base, src->bits);  /* grey, or the first of two bands */
     }
     return convert_depth(v, src->bits, out_bits);
 }
@@ -516,6 +517,7 @@ int noise_fit_partner(const image_t *src, const image_t *img, image_t *out)
     int cc = image_colour_channels(img);
     if (image_alloc(out, img->width, img->height, cc, img->bits) != 0)
         return -1;
+    out->alpha = 0;  /* colour channels only, however many */
     size_t *cols = column_map(src, img);
     if (cols == NULL) {
         image_free(out);

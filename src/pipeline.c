@@ -63,6 +63,11 @@ typedef struct {
     job_status_t status;
     char err[ERR_LEN];   /* reason, when failed */
     int width, height, channels, bits;
+    int source_format;   /* what the input's bytes held (codec_format_t), or -1 */
+    int pages;           /* pages of the input (TIFF), 0 when not counted */
+    unsigned meta_kept;  /* META_* kinds written into the output */
+    unsigned meta_dropped;  /* META_* kinds the input had that the output cannot hold */
+    int alpha_dropped;   /* the input's alpha went into a format without it */
     int label;           /* 1 written, 0 none asked for, -1 missing */
     size_t labels_present;  /* label files the input has, seen when planned */
     size_t label_files;  /* label files written */
@@ -323,6 +328,7 @@ static int prepare_destination(job_t *job)
  * encoders drop alpha themselves where the format has none. */
 static int fit_to_format(image_t *img, int format)
 {
+    codec_fit_metadata(img, format);
     if (img->bits > codec_format_info(format)->max_bits) {
         image_t eight;
         if (image_alloc(&eight, img->width, img->height, img->channels, 8) != 0)
@@ -330,6 +336,7 @@ static int fit_to_format(image_t *img, int format)
         size_t n = image_sample_count(img);
         for (size_t i = 0; i < n; i++)
             ((uint8_t *)eight.pixels)[i] = (uint8_t)((((uint16_t *)img->pixels)[i] + 128u) / 257u);
+        image_move_extras(&eight, img);
         image_free(img);
         *img = eight;
     }
@@ -377,6 +384,21 @@ static int keeps_existing(job_t *job)
         return 0;
     return output_is_whole_image(job->paths.out_path, cfg->max_pixels, &job->width,
                                  &job->height);
+}
+
+/* Records what of the input survives in the output: its metadata (none
+ * with --strip) and its alpha, for the messages and the manifest. */
+static void note_what_is_kept(job_t *job, image_t *img)
+{
+    const codec_format_info_t *out = codec_format_info(job->plan.format);
+    if (job->owner->cfg->strip)
+        image_meta_free(&img->meta);
+    unsigned kinds = image_meta_kinds(&img->meta);
+    job->source_format = img->source_format;
+    job->pages = img->meta.pages;
+    job->meta_kept = kinds & out->meta;
+    job->meta_dropped = kinds & ~out->meta;
+    job->alpha_dropped = img->alpha && !out->alpha;
 }
 
 /* Encodes img in the planned format and writes it into place. */
@@ -457,6 +479,7 @@ static void make_noisy_output(job_t *job, uint64_t *mark)
             job->height = img.height;
             job->channels = img.channels;
             job->bits = img.bits;
+            note_what_is_kept(job, &img);
             rc = encode_and_write(job, &img, mark);
         }
     }
@@ -642,6 +665,7 @@ static void submit(pipeline_t *pl)
     memset(job, 0, sizeof *job);
     job->owner = pl;
     job->seq = seq;
+    job->source_format = -1;
     job->req.data = job;
     if (plan_job(pl, job, pl->next_job++) != 0) {
         job->status = JOB_FAILED;
@@ -708,6 +732,33 @@ static void collect_coco_entry(pipeline_coco_sink_t *sink, const job_t *job)
     };
 }
 
+/* The messages about what of an input did not make it into its output:
+ * the pages after the first (always: pixels were left out), and under -v
+ * a name that lies about the bytes, and metadata the output format cannot
+ * hold. Alpha dropped is counted for one warning at the end of the run. */
+static void report_what_is_kept(pipeline_t *pl, const job_t *job, const char *shown_in)
+{
+    const pipeline_config_t *cfg = pl->cfg;
+    const codec_format_info_t *out = codec_format_info(job->plan.format);
+    pl->stats.alpha_dropped += job->alpha_dropped != 0;
+    if (job->pages > 1 && job->plan.copy == 0)
+        report_file_warning(shown_in, "%d pages; only the first is written", job->pages);
+    if (!cfg->verbose || job->plan.copy != 0)
+        return;
+    int named = codec_format_of_ext(path_ext(path_basename(shown_in)));
+    const codec_format_info_t *held = codec_format_info(job->source_format);
+    if (held != NULL && named >= 0 && named != job->source_format)
+        report_file_warning(shown_in, "holds %s, not %s as its name says: read as %s, "
+                            "written as %s", held->name, codec_format_info(named)->name,
+                            held->name, out->name);
+    if (job->meta_dropped != 0) {
+        char kinds[128];
+        image_meta_kind_list(job->meta_dropped, ", ", kinds, sizeof kinds);
+        report_file_warning(shown_in, "%s not kept: %s cannot hold %s", kinds, out->name,
+                            job->meta_dropped & (job->meta_dropped - 1) ? "them" : "it");
+    }
+}
+
 /* Prints a finished job's line or error, writes its manifest record and
  * releases what it holds. */
 static void emit(pipeline_t *pl, job_t *job)
@@ -762,6 +813,8 @@ static void emit(pipeline_t *pl, job_t *job)
         st->stage_seconds[s] += (double)job->stage_ns[s] / 1e9;
         total_ns += job->stage_ns[s];
     }
+    if (job->status == JOB_OK && !job->original)
+        report_what_is_kept(pl, job, shown_in);
     if (cfg->verbose && job->status == JOB_OK)
         report_file_timing(shown_out, (double)total_ns / 1e6);
     if (job->status == JOB_OK && job->plan.fallback_from >= 0)
@@ -794,6 +847,8 @@ static void emit(pipeline_t *pl, job_t *job)
             .status = status_name(job->status),
             .error = job->status == JOB_FAILED ? job->err : NULL,
             .encoder = codec_encoder(),
+            .metadata = job->status == JOB_OK && !job->original ? job->meta_kept : 0,
+            .metadata_known = job->status == JOB_OK && !job->original,
         };
         if (manifest_write(cfg->manifest, &r) != 0 && !st->manifest_failed) {
             st->manifest_failed = 1;

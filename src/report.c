@@ -165,6 +165,16 @@ void report_stage_times(const run_stats_t *s, uint64_t budget)
     fputc('\n', stderr);
 }
 
+void report_alpha_dropped(const run_stats_t *s)
+{
+    if (s->alpha_dropped == 0 || display.quiet)
+        return;
+    clear_progress();
+    fprintf(stderr, "noiseaug: %zu image%s with alpha written in a format without it "
+            "(JPEG): the alpha was dropped, not composited; -f png or webp keeps it\n",
+            s->alpha_dropped, s->alpha_dropped == 1 ? "" : "s");
+}
+
 void report_missing_labels(const run_stats_t *s, const char *labels_dir)
 {
     if (s->labels_missing == 0)

@@ -546,10 +546,11 @@ static int unsupported_files(const char *dir)
     }
     if (write_named(dir, "scene.hdr", hdr, (size_t)n + 64) != 0)
         return -1;
-    /* Extensions skipped by name: their content does not matter. */
-    if (write_named(dir, "photo.webp", "RIFF\0\0\0\0WEBPVP8 ", 16) != 0)
+    /* Extensions skipped by name, in either build: their content does not
+     * matter (a JPEG XL codestream and a JPEG 2000 box signature). */
+    if (write_named(dir, "photo.jxl", "\xFF\x0A\0\0\0\0\0\0", 8) != 0)
         return -1;
-    return write_named(dir, "scan.tif", "II*\0\0\0\0\0", 8);
+    return write_named(dir, "scan.jp2", "\0\0\0\x0CjP  \r\n\x87\n", 12);
 }
 
 static int write_formats(const char *dir)

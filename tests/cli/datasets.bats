@@ -337,13 +337,13 @@ partners_stay_home() {
     grep -qx "noiseaug: no image processed: $SETS/inet holds no image directly, but 6 in its subdirectories; add -r to descend into them" <<<"$err"
 }
 
-@test "a folder of WebP files only exits 1 and names the format" {
-    mkdir "$T/webp"
-    printf 'RIFF\0\0\0\0WEBPVP8 ' >"$T/webp/a.webp"
-    run_split "$T/webp" "$T/o"
+@test "a folder of JPEG XL files only exits 1 and names the format" {
+    mkdir "$T/jxl"
+    printf '\377\012\0\0' >"$T/jxl/a.jxl"
+    run_split "$T/jxl" "$T/o"
     [ "$status" -eq 1 ]
-    grep -qx "noiseaug: skipped 1 WebP file that noiseaug cannot read: a.webp" <<<"$err"
-    grep -qx "noiseaug: no image processed: $T/webp holds only images in formats noiseaug cannot read (named above)" <<<"$err"
+    grep -qx "noiseaug: skipped 1 JPEG XL file that noiseaug cannot read: a.jxl" <<<"$err"
+    grep -qx "noiseaug: no image processed: $T/jxl holds only images in formats noiseaug cannot read (named above)" <<<"$err"
 }
 
 @test "an empty list or an empty folder exits 1 saying so" {

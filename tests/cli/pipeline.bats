@@ -95,12 +95,15 @@ records = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 lines = open(sys.argv[2]).read().splitlines()
 assert len(records) == len(lines), (len(records), len(lines))
 keys = {"input", "output", "mode", "strength", "partner", "seed", "copy", "width",
-        "height", "channels", "bits", "status", "error", "encoder"}
+        "height", "channels", "bits", "status", "error", "encoder", "metadata"}
 for r, line in zip(records, lines):
     assert set(r) == keys, r
     assert line == f"{r['input']} --> {r['output']}", (line, r)
     assert r["status"] == "ok" and r["error"] is None and r["seed"] == "9"
     assert r["encoder"] in ("libjpeg-turbo+libdeflate", "stb"), r
+    # Of the samples only the EXIF ones carry metadata; their EXIF is kept.
+    want = ["exif"] if os.path.basename(r["input"]).startswith("exif_") else []
+    assert r["metadata"] == want, r
     assert os.path.isfile(r["output"])
     w, h, c, bits = subprocess.run([os.environ["IMGINFO"], r["input"]], capture_output=True,
                                    text=True, check=True).stdout.split()[:4]

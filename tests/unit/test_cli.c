@@ -86,7 +86,11 @@ typedef struct {
 #define RANGE "(expected a number in [0, 1] or a range LO:HI with 0 <= LO <= HI <= 1)"
 #define MODES "(expected ps, addGauss, mixGauss, addPic or mixPic, or 'none' alone)"
 #define SHARD "(expected K/N with 0 <= K < N)"
+#ifdef NOISEAUG_WITH_LIBWEBP
+#define FORMATS "(expected keep, png, jpg, bmp, tga, webp or tif)"
+#else
 #define FORMATS "(expected keep, png, jpg, bmp or tga)"
+#endif
 #define LABEL_EXTS "(expected extensions such as .txt,.xml,.json,.png)"
 #define SEED "(expected an unsigned 64-bit decimal number)"
 #define AT_LEAST_1 "(expected a whole number of at least 1)"
@@ -194,7 +198,7 @@ static usage_case_t usage_cases[] = {
     { { "--modes", "ps,mixPic:", "a", "b" }, "invalid weight '' for mixPic in --modes " WEIGHT },
     { { "--modes", "addGauss:inf", "a", "b" },
       "invalid weight 'inf' for addGauss in --modes " WEIGHT },
-    { { "-f", "tiff", "a", "b" }, "invalid --format 'tiff' " FORMATS },
+    { { "-f", "jxl", "a", "b" }, "invalid --format 'jxl' " FORMATS },
     { { "--format=", "a", "b" }, "invalid --format '' " FORMATS },
     { { "--shard=2/1", "a", "b" }, "invalid --shard '2/1' " SHARD },
     { { "--shard", "0/0", "a", "b" }, "invalid --shard '0/0' " SHARD },

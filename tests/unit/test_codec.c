@@ -372,6 +372,12 @@ static const struct { const char *ext; int format, output; } inputs[] = {
     { "psd", CODEC_PSD, CODEC_PNG },   { "pic", CODEC_PIC, CODEC_PNG },
     { "pnm", CODEC_PNM, CODEC_PNG },   { "ppm", CODEC_PNM, CODEC_PNG },
     { "pgm", CODEC_PNM, CODEC_PNG },   { "hdr", CODEC_HDR, CODEC_PNG },
+    { "jfif", CODEC_JPEG, CODEC_JPEG }, { "jpe", CODEC_JPEG, CODEC_JPEG },
+#ifdef NOISEAUG_WITH_LIBWEBP
+    { "webp", CODEC_WEBP, CODEC_WEBP }, { "tif", CODEC_TIFF, CODEC_TIFF },
+    { "tiff", CODEC_TIFF, CODEC_TIFF }, { "heic", CODEC_HEIF, CODEC_PNG },
+    { "heif", CODEC_HEIF, CODEC_PNG },  { "avif", CODEC_AVIF, CODEC_PNG },
+#endif
 };
 
 static void every_input_extension_maps_to_its_format(void **state)
@@ -422,8 +428,11 @@ static void formats_named_but_not_read(void **state)
 {
     (void)state;
     static const struct { const char *ext, *name; } named[] = {
+#ifndef NOISEAUG_WITH_LIBWEBP
         { "webp", "WebP" }, { "tif", "TIFF" }, { "tiff", "TIFF" }, { "heic", "HEIF" },
-        { "heif", "HEIF" }, { "avif", "AVIF" }, { "jxl", "JPEG XL" },
+        { "heif", "HEIF" }, { "avif", "AVIF" },
+#endif
+        { "jxl", "JPEG XL" },
         { "jp2", "JPEG 2000" }, { "j2k", "JPEG 2000" }, { "ico", "ICO" }, { "svg", "SVG" },
         { "dng", "camera raw" }, { "cr2", "camera raw" }, { "nef", "camera raw" },
         { "arw", "camera raw" },
@@ -436,10 +445,33 @@ static void formats_named_but_not_read(void **state)
         assert_false(codec_format_info(f)->write);
         assert_false(codec_can_read_ext(named[i].ext));
     }
-    assert_string_equal(scan_unread_format("WEBP"), "WebP");
+    assert_string_equal(scan_unread_format("JXL"), "JPEG XL");
     assert_null(scan_unread_format("png"));
     assert_null(scan_unread_format("hdr"));  /* an input, refused by content */
     assert_int_equal(codec_format_info(CODEC_HDR)->read, CODEC_READ_REFUSED);
+}
+
+/* The default build reads and writes WebP and TIFF and reads HEIF and
+ * AVIF, written as PNG; .jfif and .jpe are JPEG in both builds. */
+static void library_formats_by_build(void **state)
+{
+    (void)state;
+    assert_int_equal(codec_format_of_ext("JFIF"), CODEC_JPEG);
+    assert_int_equal(codec_format_of_ext("jpe"), CODEC_JPEG);
+    assert_int_equal(codec_output_format("jfif"), CODEC_JPEG);
+#ifdef NOISEAUG_WITH_LIBWEBP
+    assert_int_equal(codec_output_format("webp"), CODEC_WEBP);
+    assert_int_equal(codec_output_format("tiff"), CODEC_TIFF);
+    assert_int_equal(codec_output_format("heic"), CODEC_PNG);
+    assert_int_equal(codec_output_format("avif"), CODEC_PNG);
+    assert_true(codec_format_info(CODEC_TIFF)->write);
+    assert_int_equal(codec_format_info(CODEC_TIFF)->max_bits, 16);
+    assert_int_equal(codec_format_info(CODEC_WEBP)->max_bits, 8);
+    assert_null(scan_unread_format("webp"));
+#else
+    assert_string_equal(scan_unread_format("WEBP"), "WebP");
+    assert_string_equal(scan_unread_format("tif"), "TIFF");
+#endif
 }
 
 /* The file's format by its signature must be the one its extension names. */
@@ -490,11 +522,14 @@ static void written_formats_extensions_depths_and_alpha(void **state)
     static const struct { int format; const char *ext; int bits, alpha; } written[] = {
         { CODEC_JPEG, "jpg", 8, 0 }, { CODEC_PNG, "png", 16, 1 },
         { CODEC_BMP, "bmp", 8, 1 },  { CODEC_TGA, "tga", 8, 1 },
+#ifdef NOISEAUG_WITH_LIBWEBP
+        { CODEC_WEBP, "webp", 8, 1 }, { CODEC_TIFF, "tif", 16, 1 },
+#endif
     };
     int count = 0;
     for (int f = 0; f < CODEC_FORMAT_COUNT; f++)
         count += codec_format_info(f)->write;
-    assert_int_equal(count, 4);
+    assert_int_equal(count, (int)(sizeof written / sizeof written[0]));
     for (size_t i = 0; i < sizeof written / sizeof written[0]; i++) {
         int f = written[i].format;
         const codec_format_info_t *info = codec_format_info(f);
@@ -516,7 +551,7 @@ static void written_formats_extensions_depths_and_alpha(void **state)
             image_free(&img);
             if (bits > info->max_bits) {
                 assert_int_equal(rc, -1);
-                assert_string_equal(err, "cannot encode: 16-bit samples need PNG");
+                assert_string_equal(err, "cannot encode: 16-bit samples need PNG or TIFF");
                 continue;
             }
             assert_int_equal(rc, 0);
@@ -806,6 +841,7 @@ int main(void)
         cmocka_unit_test(fixture_jpegs),
         cmocka_unit_test(every_input_extension_maps_to_its_format),
         cmocka_unit_test(formats_named_but_not_read),
+        cmocka_unit_test(library_formats_by_build),
         cmocka_unit_test(signatures_recognise_every_fixture),
         cmocka_unit_test(written_formats_extensions_depths_and_alpha),
         cmocka_unit_test(fixtures_fit_their_formats_depth_and_alpha),

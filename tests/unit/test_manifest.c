@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "imgmeta.h"
 #include "manifest.h"
 
 /* manifest_write_string(s) as a C string. */
@@ -63,6 +64,7 @@ static void record_layout(void **state)
         .has_strength = 1, .strength = 0.1, .partner = "b.jpg",
         .seed = 18446744073709551615ull, .copy = 2, .width = 4, .height = 3,
         .channels = 3, .bits = 8, .status = "ok", .error = NULL, .encoder = "stb",
+        .metadata_known = 1, .metadata = META_ICC | META_EXIF,
     };
     assert_int_equal(manifest_write(f, &r), 0);
     fclose(f);
@@ -70,7 +72,8 @@ static void record_layout(void **state)
         "{\"input\":\"in/a.jpg\",\"output\":\"out/a_add_b.jpg\",\"mode\":\"addPic\","
         "\"strength\":0.10000000000000001,\"partner\":\"b.jpg\","
         "\"seed\":\"18446744073709551615\",\"copy\":2,\"width\":4,\"height\":3,"
-        "\"channels\":3,\"bits\":8,\"status\":\"ok\",\"error\":null,\"encoder\":\"stb\"}\n");
+        "\"channels\":3,\"bits\":8,\"status\":\"ok\",\"error\":null,\"encoder\":\"stb\","
+        "\"metadata\":[\"icc\",\"exif\"]}\n");
     free(buf);
 }
 
